@@ -1,0 +1,332 @@
+use super::*;
+use crate::edit::{NewProcedure, NewVisit, ProcedurePatch, VisitPatch};
+
+fn ctx(worker: &str, minute: u32) -> EditContext {
+    EditContext {
+        worker: worker.into(),
+        time_ms: 1_780_000_000_000 + i64::from(minute) * 60_000,
+        local_time: LocalDateTime::parse(&format!("2026-05-28T10:{minute:02}")).unwrap(),
+    }
+}
+
+fn person(name: &str) -> NewPerson {
+    NewPerson {
+        name: name.into(),
+        commune: "Felletin".into(),
+        ..NewPerson::default()
+    }
+}
+
+fn visit(note: &str) -> NewVisit {
+    NewVisit {
+        id: VisitId::random(),
+        at: LocalDateTime::parse("2026-05-28T09:30").unwrap(),
+        place: "domicile".into(),
+        kind: VisitKind::Home,
+        present: vec!["Mme Roux".into()],
+        topics: vec!["CAF".into(), "logement".into()],
+        duration_min: Some(45),
+        note: note.into(),
+    }
+}
+
+/// A case file with one visit and one procedure, and a copy of it on a second device.
+fn two_devices() -> (CaseFile, CaseFile, VisitId, ProcedureId) {
+    let (a_dev, b_dev) = (DeviceId::random(), DeviceId::random());
+    let (mut a, _) =
+        CaseFile::create(CaseId::random(), a_dev, person("Hélène Roux"), &ctx("Anne", 0)).unwrap();
+    let v = visit("Dossier RSA à compléter.");
+    let visit_id = v.id;
+    a.apply(&Edit::AddVisit(v), &ctx("Anne", 1)).unwrap();
+    let procedure = ProcedureId::random();
+    a.apply(
+        &Edit::AddProcedure(NewProcedure {
+            id: procedure,
+            agency: Agency::Caf,
+            what: "RSA".into(),
+            status: ProcedureStatus::InProgress,
+            next_step: "envoyer l'avis d'imposition".into(),
+            due: Some(Day::parse("2026-06-10").unwrap()),
+        }),
+        &ctx("Anne", 2),
+    )
+    .unwrap();
+    let b = CaseFile::load(&a.save(), b_dev).unwrap();
+    (a, b, visit_id, procedure)
+}
+
+fn exchange(a: &mut CaseFile, b: &mut CaseFile) {
+    let from_a = a.save();
+    let from_b = b.save();
+    b.merge_bytes(&from_a).unwrap();
+    a.merge_bytes(&from_b).unwrap();
+}
+
+fn set_status(id: ProcedureId, status: ProcedureStatus) -> Edit {
+    Edit::EditProcedure {
+        id,
+        patch: ProcedurePatch {
+            status: Some(status),
+            ..ProcedurePatch::default()
+        },
+    }
+}
+
+#[test]
+fn an_edit_is_one_change_with_worker_device_time_and_what_it_touched() {
+    let device = DeviceId::random();
+    let (mut case, _) =
+        CaseFile::create(CaseId::random(), device, person("Jean Morel"), &ctx("Anne", 0)).unwrap();
+    let v = visit("Premier contact.");
+    let id = v.id;
+    case.apply(&Edit::AddVisit(v), &ctx("Anne", 5)).unwrap();
+    let history = case.history();
+    assert_eq!(history.len(), 2);
+    let last = &history[1];
+    assert_eq!(last.label, "visit.add");
+    assert_eq!(last.worker.as_deref(), Some("Anne"));
+    assert_eq!(last.device, Some(device));
+    assert_eq!(last.time_ms, ctx("Anne", 5).time_ms);
+    assert!(
+        last.touched.iter().any(|t| t == &format!("visits/{id}")),
+        "{:?}",
+        last.touched
+    );
+    let view = case.view();
+    assert_eq!(view.visits.len(), 1);
+    assert_eq!(view.visits[0].note, "Premier contact.");
+    assert_eq!(view.visits[0].worker, "Anne");
+    assert_eq!(view.visits[0].topics, vec!["CAF", "logement"]);
+}
+
+#[test]
+fn concurrent_notes_merge_and_concurrent_statuses_conflict_until_resolved() {
+    let (mut a, mut b, visit_id, procedure) = two_devices();
+    let note_a = "Dossier RSA à compléter. Rappeler la CAF lundi.";
+    let note_b = "Urgent : Dossier RSA à compléter.";
+    a.apply(
+        &Edit::EditVisit {
+            id: visit_id,
+            patch: VisitPatch {
+                note: Some(note_a.into()),
+                ..Default::default()
+            },
+        },
+        &ctx("Anne", 10),
+    )
+    .unwrap();
+    b.apply(
+        &Edit::EditVisit {
+            id: visit_id,
+            patch: VisitPatch {
+                note: Some(note_b.into()),
+                ..Default::default()
+            },
+        },
+        &ctx("Bruno", 11),
+    )
+    .unwrap();
+    a.apply(
+        &set_status(procedure, ProcedureStatus::Submitted),
+        &ctx("Anne", 12),
+    )
+    .unwrap();
+    b.apply(
+        &set_status(procedure, ProcedureStatus::Refused),
+        &ctx("Bruno", 13),
+    )
+    .unwrap();
+    exchange(&mut a, &mut b);
+
+    assert_eq!(a.heads(), b.heads());
+    assert_eq!(a.view(), b.view());
+    let merged = &a.view().visits[0].note;
+    assert_eq!(merged, "Urgent : Dossier RSA à compléter. Rappeler la CAF lundi.");
+
+    let conflicts = a.conflicts();
+    assert_eq!(conflicts, b.conflicts());
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    let conflict = &conflicts[0];
+    assert_eq!(conflict.field, format!("procedures/{procedure}/status"));
+    let mut seen: Vec<(String, Option<String>)> = conflict
+        .values
+        .iter()
+        .map(|v| (v.value.clone(), v.worker.clone()))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        vec![
+            ("refused".into(), Some("Bruno".into())),
+            ("submitted".into(), Some("Anne".into()))
+        ]
+    );
+
+    let field: FieldPath = conflict.field.parse().unwrap();
+    b.apply(
+        &Edit::Resolve {
+            field,
+            value: "submitted".into(),
+        },
+        &ctx("Bruno", 20),
+    )
+    .unwrap();
+    assert!(b.conflicts().is_empty());
+    exchange(&mut a, &mut b);
+    assert!(a.conflicts().is_empty());
+    assert_eq!(a.view().procedures[0].status, ProcedureStatus::Submitted);
+}
+
+#[test]
+fn concurrent_list_replacements_are_a_conflict_shown_as_text() {
+    let (mut a, mut b, visit_id, _) = two_devices();
+    let topics = |t: &[&str]| Edit::EditVisit {
+        id: visit_id,
+        patch: VisitPatch {
+            topics: Some(t.iter().map(|s| (*s).to_owned()).collect()),
+            ..Default::default()
+        },
+    };
+    a.apply(&topics(&["CAF", "MSA"]), &ctx("Anne", 3)).unwrap();
+    b.apply(&topics(&["énergie"]), &ctx("Bruno", 3)).unwrap();
+    exchange(&mut a, &mut b);
+    let conflicts = a.conflicts();
+    assert_eq!(conflicts.len(), 1);
+    let mut values: Vec<String> = conflicts[0].values.iter().map(|v| v.value.clone()).collect();
+    values.sort();
+    assert_eq!(values, vec!["CAF, MSA", "énergie"]);
+}
+
+#[test]
+fn a_colleagues_edit_inside_an_archived_visit_is_kept() {
+    let (mut a, mut b, visit_id, _) = two_devices();
+    a.apply(
+        &Edit::ArchiveVisit {
+            id: visit_id,
+            archived: true,
+        },
+        &ctx("Anne", 4),
+    )
+    .unwrap();
+    b.apply(
+        &Edit::EditVisit {
+            id: visit_id,
+            patch: VisitPatch {
+                place: Some("mairie".into()),
+                ..Default::default()
+            },
+        },
+        &ctx("Bruno", 4),
+    )
+    .unwrap();
+    exchange(&mut a, &mut b);
+    let visit = &a.view().visits[0];
+    assert!(visit.archived);
+    assert_eq!(visit.place, "mairie");
+}
+
+#[test]
+fn a_failed_edit_changes_nothing() {
+    let (mut a, _, _, _) = two_devices();
+    let heads = a.heads();
+    let before = a.view();
+    let missing = VisitId::random();
+    let err = a
+        .apply(
+            &Edit::ArchiveVisit {
+                id: missing,
+                archived: true,
+            },
+            &ctx("Anne", 9),
+        )
+        .unwrap_err();
+    assert!(matches!(err, CoreError::NotFound { what: "visit", .. }), "{err}");
+    let bad_duration = Edit::AddVisit(NewVisit {
+        duration_min: Some(-3),
+        ..visit("x")
+    });
+    assert!(a.apply(&bad_duration, &ctx("Anne", 9)).is_err());
+    let bad_resolve = Edit::Resolve {
+        field: "person/birth_year".parse().unwrap(),
+        value: "soon".into(),
+    };
+    assert!(a.apply(&bad_resolve, &ctx("Anne", 9)).is_err());
+    assert_eq!(a.heads(), heads);
+    assert_eq!(a.view(), before);
+    // The document still takes edits afterwards.
+    a.apply(&Edit::AddVisit(visit("ok")), &ctx("Anne", 9)).unwrap();
+    assert_eq!(a.view().visits.len(), 2);
+}
+
+#[test]
+fn a_newer_schema_opens_read_only() {
+    let (mut a, _, visit_id, _) = two_devices();
+    a.doc.put(ROOT, "schema", SCHEMA_VERSION + 1).unwrap();
+    a.doc.commit();
+    let mut newer = CaseFile::load(&a.save(), DeviceId::random()).unwrap();
+    let reason = newer.read_only_reason().unwrap();
+    assert!(reason.contains("read-only"), "{reason}");
+    assert_eq!(newer.view().read_only, Some(reason));
+    assert_eq!(newer.view().visits.len(), 1);
+    let err = newer
+        .apply(
+            &Edit::ArchiveVisit {
+                id: visit_id,
+                archived: true,
+            },
+            &ctx("Anne", 9),
+        )
+        .unwrap_err();
+    assert!(matches!(err, CoreError::SchemaTooNew { .. }));
+}
+
+#[test]
+fn bytes_that_are_not_a_case_file_are_an_error_never_a_panic() {
+    let (mut a, _, _, _) = two_devices();
+    let bytes = a.save();
+    assert!(matches!(
+        CaseFile::load(&[], DeviceId::random()),
+        Err(CoreError::InvalidDocument { .. })
+    ));
+    assert!(CaseFile::load(b"hello, world", DeviceId::random()).is_err());
+    for cut in [1, 8, bytes.len() / 2, bytes.len() - 1] {
+        assert!(
+            CaseFile::load(&bytes[..cut], DeviceId::random()).is_err(),
+            "truncated at {cut}"
+        );
+    }
+    // Flip one bit at a time across the file: every result is an error or a
+    // valid case file, and loading never panics.
+    for i in (0..bytes.len()).step_by(7) {
+        let mut flipped = bytes.clone();
+        flipped[i] ^= 0x10;
+        if let Ok(case) = CaseFile::load(&flipped, DeviceId::random()) {
+            let _ = case.view();
+        }
+    }
+    let mut plain = AutoCommit::new();
+    plain.put(ROOT, "hello", "world").unwrap();
+    let err = CaseFile::load(&plain.save(), DeviceId::random()).unwrap_err();
+    assert!(matches!(err, CoreError::NotACaseFile { .. }), "{err}");
+}
+
+#[test]
+fn merging_another_case_file_is_refused() {
+    let (mut a, _, _, _) = two_devices();
+    let (mut other, _, _, _) = two_devices();
+    let heads = a.heads();
+    let err = a.merge_bytes(&other.save()).unwrap_err();
+    assert!(matches!(err, CoreError::DifferentCaseFiles { .. }), "{err}");
+    assert_eq!(a.heads(), heads);
+}
+
+#[test]
+fn merging_returns_only_the_new_changes() {
+    let (mut a, mut b, _, _) = two_devices();
+    let change = b
+        .apply(&Edit::AddVisit(visit("chez Bruno")), &ctx("Bruno", 6))
+        .unwrap();
+    let new = a.merge_bytes(&b.save()).unwrap();
+    assert_eq!(new, vec![change]);
+    assert!(a.merge_bytes(&b.save()).unwrap().is_empty());
+}
