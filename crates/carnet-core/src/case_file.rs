@@ -30,7 +30,7 @@ use crate::date::{Day, LocalDateTime};
 use crate::edit::{Edit, EditContext, NewPerson};
 use crate::field::{FieldKind, FieldPath, Section};
 use crate::history::{ChangeNote, Conflict, ConflictValue, HistoryEntry};
-use crate::ids::{CaseId, CommentId, DeviceId, ProcedureId, TaskId, VisitId};
+use crate::ids::{CaseId, CommentId, DeviceId, ProcedureId, TaskId, VisitId, Writer};
 use crate::model::{
     Agency, CaseFileView, Comment, Consent, Person, Procedure, ProcedureStatus, Review, Task, Visit,
     VisitKind,
@@ -48,7 +48,7 @@ pub struct AppliedChange {
     pub bytes: Vec<u8>,
 }
 
-/// A case file document, opened on one device.
+/// A case file document, opened by one writer (a device in one session).
 #[derive(Debug)]
 pub struct CaseFile {
     doc: AutoCommit,
@@ -65,7 +65,7 @@ impl CaseFile {
     /// [`CoreError::InvalidValue`] when the person has no name.
     pub fn create(
         id: CaseId,
-        device: DeviceId,
+        writer: impl Into<Writer>,
         person: NewPerson,
         ctx: &EditContext,
     ) -> Res<(Self, AppliedChange)> {
@@ -76,7 +76,7 @@ impl CaseFile {
                 reason: "a case file needs a name".into(),
             });
         }
-        let mut doc = AutoCommit::new().with_actor(device.actor());
+        let mut doc = AutoCommit::new().with_actor(writer.into().actor());
         doc.put(ROOT, "schema", SCHEMA_VERSION)?;
         doc.put(ROOT, "id", id.to_string())?;
         let p = doc.put_object(ROOT, "person", ObjType::Map)?;
@@ -111,9 +111,9 @@ impl CaseFile {
     /// document and [`CoreError::NotACaseFile`] for a document without a
     /// schema version or id. A newer schema opens read-only (see
     /// [`CaseFile::read_only_reason`]).
-    pub fn load(bytes: &[u8], device: DeviceId) -> Res<Self> {
+    pub fn load(bytes: &[u8], writer: impl Into<Writer>) -> Res<Self> {
         let doc = load_doc(bytes)?;
-        Self::from_doc(doc.with_actor(device.actor()))
+        Self::from_doc(doc.with_actor(writer.into().actor()))
     }
 
     /// Opens a case file stored as a snapshot followed by incremental changes.
@@ -123,7 +123,7 @@ impl CaseFile {
     pub fn load_parts<'a>(
         snapshot: &[u8],
         changes: impl IntoIterator<Item = &'a [u8]>,
-        device: DeviceId,
+        writer: impl Into<Writer>,
     ) -> Res<Self> {
         let mut doc = load_doc(snapshot)?;
         for change in changes {
@@ -132,7 +132,7 @@ impl CaseFile {
                     reason: e.to_string(),
                 })?;
         }
-        Self::from_doc(doc.with_actor(device.actor()))
+        Self::from_doc(doc.with_actor(writer.into().actor()))
     }
 
     fn from_doc(doc: AutoCommit) -> Res<Self> {
@@ -226,8 +226,7 @@ impl CaseFile {
             }
         }
         let before = self.doc.get_heads();
-        let new = self.doc.merge(&mut other)?;
-        let _ = new;
+        self.doc.merge(&mut other)?;
         let mut changes: Vec<AppliedChange> = self
             .doc
             .get_changes(&before)
@@ -239,6 +238,38 @@ impl CaseFile {
             .collect();
         changes.sort_by_key(|c| c.hash);
         Ok(changes)
+    }
+
+    /// Receives raw changes (one or more Automerge change chunks, in any
+    /// order) and returns those that were new and applied. Changes whose
+    /// dependencies have not arrived are held until they do (see
+    /// [`CaseFile::missing_deps`]).
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidDocument`] for unreadable bytes; nothing is changed.
+    pub fn receive_changes(&mut self, bytes: &[u8]) -> Res<Vec<AppliedChange>> {
+        let before = self.doc.get_heads();
+        // Parse everything before applying anything, so bad bytes change nothing.
+        let mut probe = AutoCommit::new();
+        if let Err(e) = probe.load_incremental(bytes) {
+            return Err(CoreError::InvalidDocument {
+                reason: e.to_string(),
+            });
+        }
+        self.doc
+            .load_incremental(bytes)
+            .map_err(|e| CoreError::InvalidDocument {
+                reason: e.to_string(),
+            })?;
+        Ok(self
+            .doc
+            .get_changes(&before)
+            .into_iter()
+            .map(|mut c| AppliedChange {
+                hash: c.hash(),
+                bytes: c.bytes().into_owned(),
+            })
+            .collect())
     }
 
     /// Applies one edit as one change.

@@ -87,17 +87,44 @@ uuid_id!(
 );
 
 impl DeviceId {
-    /// The Automerge actor id for this device: the 16 bytes of its UUID.
-    #[must_use]
-    pub fn actor(&self) -> automerge::ActorId {
-        automerge::ActorId::from(*self.0.as_bytes())
-    }
-
     /// The device that wrote changes under `actor`, if the actor is a Carnet
-    /// device id (16 bytes).
+    /// writer (the device's 16 bytes, then 4 bytes of session).
     #[must_use]
     pub fn from_actor(actor: &automerge::ActorId) -> Option<Self> {
-        Uuid::from_slice(actor.to_bytes()).ok().map(Self)
+        let bytes = actor.to_bytes();
+        match bytes.len() {
+            16 | 20 => Uuid::from_slice(&bytes[..16]).ok().map(Self),
+            _ => None,
+        }
+    }
+}
+
+/// Who writes changes: a device, in one run of a program. Two programs open
+/// on one device at once (the app and the command line) must never write
+/// under the same Automerge actor, so each run picks its own session number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Writer {
+    /// The device.
+    pub device: DeviceId,
+    /// This run's session number.
+    pub session: u32,
+}
+
+impl Writer {
+    /// The Automerge actor id: the device's 16 bytes then the session's 4
+    /// (format: do not change without a version bump).
+    #[must_use]
+    pub fn actor(&self) -> automerge::ActorId {
+        let mut bytes = [0u8; 20];
+        bytes[..16].copy_from_slice(self.device.0.as_bytes());
+        bytes[16..].copy_from_slice(&self.session.to_be_bytes());
+        automerge::ActorId::from(bytes)
+    }
+}
+
+impl From<DeviceId> for Writer {
+    fn from(device: DeviceId) -> Self {
+        Self { device, session: 0 }
     }
 }
 
@@ -119,9 +146,16 @@ mod tests {
     }
 
     #[test]
-    fn device_ids_are_actors() {
+    fn writers_are_actors_that_name_their_device() {
         let device = DeviceId::random();
-        assert_eq!(DeviceId::from_actor(&device.actor()), Some(device));
+        let one = Writer { device, session: 1 };
+        let two = Writer { device, session: 2 };
+        assert_ne!(one.actor(), two.actor());
+        assert_eq!(DeviceId::from_actor(&one.actor()), Some(device));
+        assert_eq!(
+            DeviceId::from_actor(&automerge::ActorId::from(*device.as_uuid().as_bytes())),
+            Some(device)
+        );
         assert_eq!(DeviceId::from_actor(&automerge::ActorId::from([1u8; 3])), None);
     }
 }

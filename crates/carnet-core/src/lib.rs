@@ -26,7 +26,7 @@ pub use edit::{
 pub use error::CoreError;
 pub use field::{FieldKind, FieldPath, Section};
 pub use history::{Conflict, ConflictValue, HistoryEntry};
-pub use ids::{CaseId, CommentId, DeviceId, ProcedureId, TaskId, VisitId};
+pub use ids::{CaseId, CommentId, DeviceId, ProcedureId, TaskId, VisitId, Writer};
 pub use model::{
     Agency, CaseFileView, Comment, Consent, Person, Procedure, ProcedureStatus, Review, Task, Visit,
     VisitKind,

@@ -1,0 +1,855 @@
+//! The device database: one SQLCipher file holding every case file as a
+//! snapshot plus the changes made since, and the index derived from them.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use carnet_core::{AppliedChange, CaseFile, CaseId, Day, DeviceId, ProcedureId, TaskId, VisitId, Writer};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::StoreError;
+use crate::fold::fold;
+use crate::index;
+use crate::key::{KdfParams, KeyFile, key_path};
+use crate::migrations;
+
+type Res<T> = Result<T, StoreError>;
+
+/// Compaction policy: a document's incremental changes are folded into a new
+/// snapshot, in the same transaction as the save that crosses either bound.
+/// Loading stays fast (few chunks to parse) and a write costs one small
+/// insert, not a rewrite of the document, most of the time.
+pub const COMPACT_AFTER_CHANGES: i64 = 64;
+/// ... or once the changes weigh more than the snapshot (and at least this).
+pub const COMPACT_AFTER_BYTES: i64 = 64 * 1024;
+
+/// Who this device is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceIdentity {
+    /// The device (and Automerge actor).
+    pub device_id: DeviceId,
+    /// The worker using it.
+    pub worker: String,
+    /// A name for the device ("tablette Anne").
+    pub device_name: String,
+}
+
+/// One line of the caseload list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    /// The case file.
+    pub id: CaseId,
+    /// The person's name.
+    pub name: String,
+    /// Their commune.
+    pub commune: String,
+    /// The last visit that is not archived.
+    pub last_visit: Option<String>,
+    /// How many visits that are not archived.
+    pub visits: i64,
+    /// Procedures not granted or refused.
+    pub open_procedures: i64,
+    /// The earliest due date of a task not done.
+    pub next_task_due: Option<String>,
+    /// Fields holding concurrent values.
+    pub conflicts: i64,
+    /// Whether a newer Carnet wrote it.
+    pub read_only: bool,
+}
+
+/// Filters for the caseload list.
+#[derive(Clone, Debug, Default)]
+pub struct CaseloadFilter {
+    /// Only this commune (accents and case ignored).
+    pub commune: Option<String>,
+    /// Only people with a task due on or before this day.
+    pub task_due_by: Option<Day>,
+    /// Only people with an open procedure.
+    pub open_procedures: bool,
+    /// Only case files with conflicts.
+    pub conflicts: bool,
+    /// At most this many (all when `None`).
+    pub limit: Option<u32>,
+    /// Skip this many.
+    pub offset: u32,
+}
+
+/// A task that is due.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueTask {
+    /// The case file.
+    pub case_id: CaseId,
+    /// The person's name.
+    pub name: String,
+    /// The task.
+    pub task_id: TaskId,
+    /// What to do.
+    pub title: String,
+    /// When.
+    pub due: String,
+    /// Who.
+    pub assignee: String,
+}
+
+/// A field with concurrent values, from the index.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictSummary {
+    /// The case file.
+    pub case_id: CaseId,
+    /// The person's name.
+    pub name: String,
+    /// The field.
+    pub field: String,
+    /// The value shown until it is resolved.
+    pub shown: String,
+    /// How many concurrent values.
+    pub values: i64,
+}
+
+/// A case file that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokenCase {
+    /// The case file.
+    pub id: String,
+    /// Why.
+    pub error: String,
+}
+
+/// What a rebuild of the index did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReindexReport {
+    /// Case files indexed.
+    pub indexed: usize,
+    /// Case files that could not be read.
+    pub broken: Vec<BrokenCase>,
+}
+
+/// How a document is stored right now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoredParts {
+    /// Size of the snapshot in bytes.
+    pub snapshot_bytes: i64,
+    /// Incremental changes since the snapshot.
+    pub changes: i64,
+}
+
+/// A case file read from the store, remembering which write of the document
+/// it reflects so a later save can tell if another process wrote in between.
+#[derive(Debug)]
+pub struct StoredCase {
+    /// The document.
+    pub file: CaseFile,
+    generation: i64,
+}
+
+/// The open device database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+    identity: DeviceIdentity,
+    writer: Writer,
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn new_writer(device: DeviceId) -> Writer {
+    Writer {
+        device,
+        session: rand::random(),
+    }
+}
+
+fn db_path(dir: &Path) -> PathBuf {
+    dir.join("carnet.db")
+}
+
+fn open_connection(dir: &Path, key: &[u8; 32], create: bool) -> Res<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(db_path(dir), flags)?;
+    // A wrong key is reported as an error below; SQLCipher's own log would
+    // print it again on stderr.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key)));
+    conn.execute_batch(&pragma)?;
+    // The first read is where SQLCipher finds out whether the key is right.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a commit that returned survives a power cut, not only a crash.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+impl Store {
+    /// Whether a notebook exists in `dir`.
+    #[must_use]
+    pub fn exists(dir: &Path) -> bool {
+        db_path(dir).exists()
+    }
+
+    /// Creates a new notebook in `dir` (created if missing).
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyInitialised`] when one is there; I/O and database errors.
+    pub fn create(dir: &Path, passphrase: &str, params: KdfParams, identity: DeviceIdentity) -> Res<Self> {
+        if Self::exists(dir) {
+            return Err(StoreError::AlreadyInitialised { dir: dir.to_owned() });
+        }
+        fs::create_dir_all(dir)?;
+        let key_file = KeyFile::generate(params);
+        key_file.write(dir)?;
+        let key = key_file.derive(passphrase)?;
+        let mut conn = open_connection(dir, &key, true)?;
+        migrations::migrate(&mut conn)?;
+        conn.execute(
+            "INSERT INTO device (singleton, device_id, worker, device_name, created_ms) VALUES (1, ?1, ?2, ?3, ?4)",
+            params![identity.device_id.to_string(), identity.worker, identity.device_name, now_ms()],
+        )?;
+        let writer = new_writer(identity.device_id);
+        Ok(Self {
+            conn,
+            dir: dir.to_owned(),
+            identity,
+            writer,
+        })
+    }
+
+    /// Opens the notebook in `dir`.
+    ///
+    /// # Errors
+    /// [`StoreError::NotInitialised`], [`StoreError::WrongPassphrase`] (nothing
+    /// is changed), [`StoreError::NewerDatabase`], key-file and database errors.
+    pub fn open(dir: &Path, passphrase: &str) -> Res<Self> {
+        if !Self::exists(dir) {
+            return Err(StoreError::NotInitialised { dir: dir.to_owned() });
+        }
+        if !key_path(dir).exists() {
+            return Err(StoreError::KeyFile {
+                path: key_path(dir),
+                reason: "it is missing".into(),
+            });
+        }
+        let key = KeyFile::read(dir)?.derive(passphrase)?;
+        let mut conn = open_connection(dir, &key, false)?;
+        migrations::migrate(&mut conn)?;
+        let identity = conn.query_row("SELECT device_id, worker, device_name FROM device", [], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let identity = DeviceIdentity {
+            device_id: identity.0.parse()?,
+            worker: identity.1,
+            device_name: identity.2,
+        };
+        let writer = new_writer(identity.device_id);
+        Ok(Self {
+            conn,
+            dir: dir.to_owned(),
+            identity,
+            writer,
+        })
+    }
+
+    /// Who this device is.
+    #[must_use]
+    pub fn identity(&self) -> &DeviceIdentity {
+        &self.identity
+    }
+
+    /// The writer this store's changes are made by: this device, in this run.
+    #[must_use]
+    pub fn writer(&self) -> Writer {
+        self.writer
+    }
+
+    /// The notebook's directory.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Runs SQLite's integrity check; `Ok(())` when the database is sound.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`] carrying the first problem found.
+    pub fn integrity_check(&self) -> Res<()> {
+        let result: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Sqlite(rusqlite::Error::InvalidParameterName(result)))
+        }
+    }
+
+    /// Stores a case file that is new on this device and indexes it.
+    ///
+    /// # Errors
+    /// Database errors; nothing is written on error.
+    pub fn insert_case(&mut self, file: CaseFile) -> Res<StoredCase> {
+        let mut cases = self.insert_cases(vec![file])?;
+        cases
+            .pop()
+            .ok_or_else(|| StoreError::CaseNotFound { id: String::new() })
+    }
+
+    /// Stores several new case files in one transaction (used by imports and
+    /// the demo data).
+    ///
+    /// # Errors
+    /// Database errors; nothing is written on error.
+    pub fn insert_cases(&mut self, files: Vec<CaseFile>) -> Res<Vec<StoredCase>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut stored = Vec::with_capacity(files.len());
+        for mut file in files {
+            let snapshot = file.save();
+            tx.execute(
+                "INSERT INTO documents (case_id, snapshot, generation, updated_ms) VALUES (?1, ?2, 1, ?3)",
+                params![file.id().to_string(), snapshot, now_ms()],
+            )?;
+            index::project(&tx, &mut file)?;
+            stored.push(StoredCase { file, generation: 1 });
+        }
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// Saves the changes an edit or a merge made to a stored case file, in
+    /// one transaction, and updates its index. When the call returns the
+    /// changes are on disk. If another process wrote the document since it was
+    /// read, `case` is brought up to date first, so nothing of theirs is lost.
+    ///
+    /// # Errors
+    /// [`StoreError::DiskFull`] and other database errors; nothing is written on error.
+    pub fn save_changes(&mut self, case: &mut StoredCase, changes: &[AppliedChange]) -> Res<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let key = case.file.id().to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (generation, pending_changes, pending_bytes, snapshot_bytes): (i64, i64, i64, i64) = tx
+            .query_row(
+                "SELECT generation, pending_changes, pending_bytes, length(snapshot) FROM documents WHERE case_id = ?1",
+                [&key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::CaseNotFound { id: key.clone() })?;
+        if generation != case.generation {
+            let mut fresh = read_case(&tx, case.file.id(), self.writer)?;
+            for change in changes {
+                fresh.receive_changes(&change.bytes)?;
+            }
+            case.file = fresh;
+        }
+        let added_bytes: i64 = changes.iter().map(|c| c.bytes.len() as i64).sum();
+        let (pending_changes, pending_bytes) = (
+            pending_changes + changes.len() as i64,
+            pending_bytes + added_bytes,
+        );
+        // A snapshot holds applied changes only: while some change waits for
+        // its dependencies, keep the change log as it is.
+        let due = pending_changes >= COMPACT_AFTER_CHANGES
+            || pending_bytes > snapshot_bytes.max(COMPACT_AFTER_BYTES);
+        if due && case.file.missing_deps().is_empty() {
+            let snapshot = case.file.save();
+            tx.execute("DELETE FROM changes WHERE case_id = ?1", [&key])?;
+            tx.execute(
+                "UPDATE documents SET snapshot = ?2, pending_changes = 0, pending_bytes = 0,
+                        generation = generation + 1, updated_ms = ?3 WHERE case_id = ?1",
+                params![key, snapshot, now_ms()],
+            )?;
+        } else {
+            let mut insert = tx.prepare_cached("INSERT INTO changes (case_id, bytes) VALUES (?1, ?2)")?;
+            for change in changes {
+                insert.execute(params![key, change.bytes])?;
+            }
+            drop(insert);
+            tx.execute(
+                "UPDATE documents SET pending_changes = ?2, pending_bytes = ?3,
+                        generation = generation + 1, updated_ms = ?4 WHERE case_id = ?1",
+                params![key, pending_changes, pending_bytes, now_ms()],
+            )?;
+        }
+        index::project(&tx, &mut case.file)?;
+        tx.commit()?;
+        case.generation = generation + 1;
+        Ok(())
+    }
+
+    /// Folds a document's changes into a new snapshot now.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when it cannot be read; database errors.
+    pub fn compact(&mut self, id: CaseId) -> Res<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut file = read_case(&tx, id, self.writer)?;
+        if !file.missing_deps().is_empty() {
+            return Ok(());
+        }
+        let key = id.to_string();
+        tx.execute("DELETE FROM changes WHERE case_id = ?1", [&key])?;
+        tx.execute(
+            "UPDATE documents SET snapshot = ?2, pending_changes = 0, pending_bytes = 0,
+                    generation = generation + 1 WHERE case_id = ?1",
+            params![key, file.save()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How a document is stored.
+    ///
+    /// # Errors
+    /// [`StoreError::CaseNotFound`]; database errors.
+    pub fn stored_parts(&self, id: CaseId) -> Res<StoredParts> {
+        self.conn
+            .query_row(
+                "SELECT length(snapshot), (SELECT count(*) FROM changes WHERE case_id = ?1)
+                 FROM documents WHERE case_id = ?1",
+                [id.to_string()],
+                |r| {
+                    Ok(StoredParts {
+                        snapshot_bytes: r.get(0)?,
+                        changes: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })
+    }
+
+    /// Whether the case file is on this device.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn contains(&self, id: CaseId) -> Res<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM documents WHERE case_id = ?1",
+                [id.to_string()],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Reads a case file. One that cannot be read is recorded as broken and
+    /// reported, and the others are not affected.
+    ///
+    /// # Errors
+    /// [`StoreError::CaseNotFound`], [`StoreError::Corrupt`]; database errors.
+    pub fn load(&self, id: CaseId) -> Res<StoredCase> {
+        let generation: i64 = self
+            .conn
+            .query_row(
+                "SELECT generation FROM documents WHERE case_id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
+        match read_case(&self.conn, id, self.writer) {
+            Ok(file) => Ok(StoredCase { file, generation }),
+            Err(e) => {
+                if let StoreError::Corrupt { source, .. } = &e {
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO broken (case_id, error, seen_ms) VALUES (?1, ?2, ?3)",
+                        params![id.to_string(), source.to_string(), now_ms()],
+                    )?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The raw document bytes of a case file (snapshot and changes merged and saved).
+    ///
+    /// # Errors
+    /// As [`Store::load`].
+    pub fn document_bytes(&self, id: CaseId) -> Res<Vec<u8>> {
+        Ok(self.load(id)?.file.save())
+    }
+
+    /// Every case file id on the device.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn case_ids(&self) -> Res<Vec<CaseId>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT case_id FROM documents ORDER BY case_id")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.iter()
+            .map(|s| s.parse::<CaseId>().map_err(StoreError::from))
+            .collect()
+    }
+
+    /// The caseload, most recently visited first, then by name.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn caseload(&self, filter: &CaseloadFilter) -> Res<Vec<CaseSummary>> {
+        let mut sql = String::from(
+            "SELECT case_id, name, commune, last_visit, visits, open_procedures, next_task_due, conflicts, read_only
+             FROM caseload WHERE 1 = 1",
+        );
+        let mut args: Vec<String> = Vec::new();
+        if let Some(commune) = &filter.commune {
+            args.push(fold(commune));
+            sql.push_str(&format!(" AND commune_key = ?{}", args.len()));
+        }
+        if let Some(day) = &filter.task_due_by {
+            args.push(day.as_str().to_owned());
+            sql.push_str(&format!(" AND next_task_due <= ?{}", args.len()));
+        }
+        if filter.open_procedures {
+            sql.push_str(" AND open_procedures > 0");
+        }
+        if filter.conflicts {
+            sql.push_str(" AND conflicts > 0");
+        }
+        sql.push_str(" ORDER BY last_visit DESC NULLS LAST, sort_key, case_id");
+        sql.push_str(&format!(
+            " LIMIT {} OFFSET {}",
+            filter.limit.map_or(-1, i64::from),
+            filter.offset
+        ));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), summary_row)?;
+        collect_summaries(rows)
+    }
+
+    /// Case files whose name, commune or notes contain every word of `query`
+    /// as a word prefix, ignoring accents and case, best matches first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn search(&self, query: &str, limit: u32) -> Res<Vec<CaseSummary>> {
+        let Some(fts) = index::match_query(query) else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.case_id, c.name, c.commune, c.last_visit, c.visits, c.open_procedures, c.next_task_due,
+                    c.conflicts, c.read_only
+             FROM search JOIN caseload c ON c.row = search.rowid
+             WHERE search MATCH ?1
+             ORDER BY bm25(search, 0.0, 10.0, 4.0, 1.0), c.sort_key
+             LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![fts, limit], summary_row)?;
+        collect_summaries(rows)
+    }
+
+    /// Tasks not done that are due on or before `by` (overdue ones included),
+    /// earliest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn tasks_due(&self, by: &Day) -> Res<Vec<DueTask>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.case_id, c.name, t.task_id, t.title, t.due, t.assignee
+             FROM task_index t JOIN caseload c ON c.case_id = t.case_id
+             WHERE t.done = 0 AND t.due IS NOT NULL AND t.due <= ?1
+             ORDER BY t.due, c.sort_key",
+        )?;
+        let rows = stmt.query_map([by.as_str()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (case_id, name, task_id, title, due, assignee) = row?;
+            out.push(DueTask {
+                case_id: case_id.parse()?,
+                name,
+                task_id: task_id.parse()?,
+                title,
+                due,
+                assignee,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every field holding concurrent values, across the caseload.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn conflicts(&self) -> Res<Vec<ConflictSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT k.case_id, c.name, k.field, k.shown, k.values_count
+             FROM conflict_index k JOIN caseload c ON c.case_id = k.case_id
+             ORDER BY c.sort_key, k.field",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (case_id, name, field, shown, values) = row?;
+            out.push(ConflictSummary {
+                case_id: case_id.parse()?,
+                name,
+                field,
+                shown,
+                values,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Case files that could not be read, with the reason.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn broken(&self) -> Res<Vec<BrokenCase>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT case_id, error FROM broken ORDER BY case_id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(BrokenCase {
+                id: r.get(0)?,
+                error: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Rebuilds the whole index from the documents, in one transaction. A case
+    /// file that cannot be read is reported and the others are indexed.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn reindex(&mut self) -> Res<ReindexReport> {
+        let writer = self.writer;
+        let ids = self.case_ids()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for table in [
+            "search",
+            "caseload",
+            "visit_index",
+            "procedure_index",
+            "task_index",
+            "conflict_index",
+            "broken",
+        ] {
+            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        let mut report = ReindexReport {
+            indexed: 0,
+            broken: Vec::new(),
+        };
+        for id in ids {
+            match read_case(&tx, id, writer) {
+                Ok(mut file) => {
+                    index::project(&tx, &mut file)?;
+                    report.indexed += 1;
+                }
+                Err(StoreError::Corrupt { id, source }) => {
+                    tx.execute(
+                        "INSERT INTO broken (case_id, error, seen_ms) VALUES (?1, ?2, ?3)",
+                        params![id, source.to_string(), now_ms()],
+                    )?;
+                    report.broken.push(BrokenCase {
+                        id,
+                        error: source.to_string(),
+                    });
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Finds a case file by its id or the start of it (at least 4 characters).
+    ///
+    /// # Errors
+    /// [`StoreError::CaseNotFound`], [`StoreError::Ambiguous`]; database errors.
+    pub fn find_case(&self, prefix: &str) -> Res<CaseId> {
+        let id = self.find_by_prefix("documents", "case_id", "case file", prefix)?;
+        Ok(id.parse()?)
+    }
+
+    /// Finds a visit by its id or the start of it, with its case file.
+    ///
+    /// # Errors
+    /// As [`Store::find_case`].
+    pub fn find_visit(&self, prefix: &str) -> Res<(CaseId, VisitId)> {
+        let id = self.find_by_prefix("visit_index", "visit_id", "visit", prefix)?;
+        Ok((self.case_of("visit_index", "visit_id", &id)?, id.parse()?))
+    }
+
+    /// Finds a procedure by its id or the start of it, with its case file.
+    ///
+    /// # Errors
+    /// As [`Store::find_case`].
+    pub fn find_procedure(&self, prefix: &str) -> Res<(CaseId, ProcedureId)> {
+        let id = self.find_by_prefix("procedure_index", "procedure_id", "procedure", prefix)?;
+        Ok((self.case_of("procedure_index", "procedure_id", &id)?, id.parse()?))
+    }
+
+    /// Finds a task by its id or the start of it, with its case file.
+    ///
+    /// # Errors
+    /// As [`Store::find_case`].
+    pub fn find_task(&self, prefix: &str) -> Res<(CaseId, TaskId)> {
+        let id = self.find_by_prefix("task_index", "task_id", "task", prefix)?;
+        Ok((self.case_of("task_index", "task_id", &id)?, id.parse()?))
+    }
+
+    fn case_of(&self, table: &str, column: &str, id: &str) -> Res<CaseId> {
+        let case: String = self.conn.query_row(
+            &format!("SELECT case_id FROM {table} WHERE {column} = ?1"),
+            [id],
+            |r| r.get(0),
+        )?;
+        Ok(case.parse()?)
+    }
+
+    fn find_by_prefix(&self, table: &str, column: &str, what: &'static str, prefix: &str) -> Res<String> {
+        let prefix = prefix.trim().to_lowercase();
+        let not_found = || {
+            if what == "case file" {
+                StoreError::CaseNotFound { id: prefix.clone() }
+            } else {
+                StoreError::ItemNotFound {
+                    what,
+                    id: prefix.clone(),
+                }
+            }
+        };
+        if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(not_found());
+        }
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {column} FROM {table} WHERE {column} >= ?1 AND {column} < ?1 || 'g' ORDER BY {column} LIMIT 2"
+        ))?;
+        let found = stmt
+            .query_map([&prefix], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        match found.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(not_found()),
+            _ => Err(StoreError::Ambiguous { what, prefix }),
+        }
+    }
+}
+
+fn read_case(conn: &Connection, id: CaseId, writer: Writer) -> Res<CaseFile> {
+    let key = id.to_string();
+    let snapshot: Vec<u8> = conn
+        .query_row("SELECT snapshot FROM documents WHERE case_id = ?1", [&key], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::CaseNotFound { id: key.clone() })?;
+    let mut stmt = conn.prepare_cached("SELECT bytes FROM changes WHERE case_id = ?1 ORDER BY seq")?;
+    let changes = stmt
+        .query_map([&key], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let file =
+        CaseFile::load_parts(&snapshot, changes.iter().map(Vec::as_slice), writer).map_err(|source| {
+            StoreError::Corrupt {
+                id: key.clone(),
+                source,
+            }
+        })?;
+    if file.id() != id {
+        return Err(StoreError::Corrupt {
+            id: key,
+            source: carnet_core::CoreError::NotACaseFile {
+                reason: "it is stored under another id".into(),
+            },
+        });
+    }
+    Ok(file)
+}
+
+type SummaryRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    i64,
+    Option<String>,
+    i64,
+    bool,
+);
+
+fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SummaryRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+fn collect_summaries(rows: impl Iterator<Item = rusqlite::Result<SummaryRow>>) -> Res<Vec<CaseSummary>> {
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name, commune, last_visit, visits, open_procedures, next_task_due, conflicts, read_only) =
+            row?;
+        out.push(CaseSummary {
+            id: id.parse()?,
+            name,
+            commune,
+            last_visit,
+            visits,
+            open_procedures,
+            next_task_due,
+            conflicts,
+            read_only,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;

@@ -1,0 +1,484 @@
+use super::*;
+use carnet_core::{
+    Agency, Edit, EditContext, LocalDateTime, NewPerson, NewProcedure, NewTask, NewVisit, ProcedurePatch,
+    ProcedureStatus, VisitKind, VisitPatch,
+};
+
+const PASS: &str = "correct horse";
+
+fn ctx(worker: &str) -> EditContext {
+    EditContext {
+        worker: worker.into(),
+        time_ms: 1_780_000_000_000,
+        local_time: LocalDateTime::parse("2026-05-28T10:00").unwrap(),
+    }
+}
+
+fn new_store(dir: &Path, worker: &str) -> Store {
+    let identity = DeviceIdentity {
+        device_id: DeviceId::random(),
+        worker: worker.into(),
+        device_name: "tablette".into(),
+    };
+    Store::create(dir, PASS, KdfParams::INSECURE_FOR_TESTS, identity).unwrap()
+}
+
+fn add_person(store: &mut Store, name: &str, commune: &str) -> StoredCase {
+    let person = NewPerson {
+        name: name.into(),
+        commune: commune.into(),
+        ..NewPerson::default()
+    };
+    let (file, _) = CaseFile::create(CaseId::random(), store.writer(), person, &ctx("Anne")).unwrap();
+    store.insert_case(file).unwrap()
+}
+
+fn edit(store: &mut Store, case: &mut StoredCase, edit: Edit) {
+    let change = case
+        .file
+        .apply(&edit, &ctx(&store.identity().worker.clone()))
+        .unwrap();
+    store.save_changes(case, &[change]).unwrap();
+}
+
+fn visit(at: &str, note: &str) -> Edit {
+    Edit::AddVisit(NewVisit {
+        id: VisitId::random(),
+        at: LocalDateTime::parse(at).unwrap(),
+        place: "domicile".into(),
+        kind: VisitKind::Home,
+        present: vec![],
+        topics: vec![],
+        duration_min: Some(30),
+        note: note.into(),
+    })
+}
+
+#[test]
+fn a_wrong_passphrase_is_a_clear_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    add_person(&mut store, "Hélène Roux", "Felletin");
+    drop(store);
+    let before: Vec<(PathBuf, Vec<u8>)> = files(dir.path());
+    let err = Store::open(dir.path(), "wrong").unwrap_err();
+    assert!(matches!(err, StoreError::WrongPassphrase), "{err}");
+    assert_eq!(err.kind(), "wrong_passphrase");
+    assert_eq!(files(dir.path()), before);
+    let store = Store::open(dir.path(), PASS).unwrap();
+    assert_eq!(store.caseload(&CaseloadFilter::default()).unwrap().len(), 1);
+}
+
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.clone(), fs::read(&p).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_database_file_is_not_plain_sqlite_and_holds_no_clear_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let mut case = add_person(&mut store, "Zéphyrine Marchetti", "Aubusson");
+    edit(
+        &mut store,
+        &mut case,
+        visit("2026-05-01T10:00", "UNIQUE-MARKER-7731 dossier APL"),
+    );
+    drop(store);
+    for (path, bytes) in files(dir.path()) {
+        assert!(!bytes.starts_with(b"SQLite format 3"), "{path:?} is plain SQLite");
+        let needle = b"UNIQUE-MARKER-7731";
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "{path:?} holds a note in clear"
+        );
+        assert!(
+            !bytes
+                .windows(10)
+                .any(|w| w == b"Marchetti\0" || w == b"Marchetti\""),
+            "{path:?}"
+        );
+    }
+    // And plain SQLite cannot read it.
+    let plain = Connection::open(dir.path().join("carnet.db")).unwrap();
+    assert!(
+        plain
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            .is_err()
+    );
+}
+
+#[test]
+fn creating_twice_or_opening_nothing_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Store::open(dir.path(), PASS).unwrap_err();
+    assert!(matches!(err, StoreError::NotInitialised { .. }), "{err}");
+    new_store(dir.path(), "Anne");
+    let identity = DeviceIdentity {
+        device_id: DeviceId::random(),
+        worker: "B".into(),
+        device_name: "b".into(),
+    };
+    let err = Store::create(dir.path(), PASS, KdfParams::INSECURE_FOR_TESTS, identity).unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyInitialised { .. }), "{err}");
+}
+
+#[test]
+fn saved_edits_survive_reopening_and_compaction_never_loses_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let mut case = add_person(&mut store, "Jean Morel", "Gentioux");
+    let id = case.file.id();
+    let mut saw_compaction = false;
+    for i in 0..150 {
+        edit(
+            &mut store,
+            &mut case,
+            visit("2026-05-01T10:00", &format!("visite {i}")),
+        );
+        let parts = store.stored_parts(id).unwrap();
+        if parts.changes == 0 {
+            saw_compaction = true;
+        }
+        assert!(parts.changes < COMPACT_AFTER_CHANGES);
+    }
+    assert!(saw_compaction);
+    let expected = case.file.change_hashes();
+    assert_eq!(expected.len(), 151);
+    store.compact(id).unwrap();
+    drop(store);
+    let store = Store::open(dir.path(), PASS).unwrap();
+    let mut reloaded = store.load(id).unwrap();
+    assert_eq!(reloaded.file.change_hashes(), expected);
+    assert_eq!(reloaded.file.view(), case.file.view());
+    assert_eq!(store.stored_parts(id).unwrap().changes, 0);
+}
+
+#[test]
+fn two_writers_on_one_notebook_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = new_store(dir.path(), "Anne");
+    let mut case = add_person(&mut first, "Jean Morel", "Gentioux");
+    let mut second = Store::open(dir.path(), PASS).unwrap();
+    let mut other = second.load(case.file.id()).unwrap();
+    edit(
+        &mut first,
+        &mut case,
+        visit("2026-05-01T10:00", "écrit par le premier"),
+    );
+    edit(
+        &mut second,
+        &mut other,
+        visit("2026-05-02T10:00", "écrit par le second"),
+    );
+    let notes: Vec<String> = first
+        .load(case.file.id())
+        .unwrap()
+        .file
+        .view()
+        .visits
+        .into_iter()
+        .map(|v| v.note)
+        .collect();
+    assert_eq!(notes, vec!["écrit par le premier", "écrit par le second"]);
+    assert_eq!(other.file.view().visits.len(), 2);
+}
+
+#[test]
+fn search_ignores_accents_and_case_and_finds_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let mut helene = add_person(&mut store, "Hélène Roux", "Felletin");
+    add_person(&mut store, "Jérôme Bâtard", "Sainte-Feyre");
+    add_person(&mut store, "Paul Martin", "Guéret");
+    edit(
+        &mut store,
+        &mut helene,
+        visit("2026-05-01T10:00", "Demande de complémentaire santé solidaire."),
+    );
+    let names = |q: &str| {
+        store
+            .search(q, 20)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names("Helene"), vec!["Hélène Roux"]);
+    assert_eq!(names("hélène"), vec!["Hélène Roux"]);
+    assert_eq!(names("HEL"), vec!["Hélène Roux"]);
+    assert_eq!(names("jerome batard"), vec!["Jérôme Bâtard"]);
+    assert_eq!(names("complementaire"), vec!["Hélène Roux"]);
+    assert_eq!(names("gueret"), vec!["Paul Martin"]);
+    assert!(names("\"NEAR(").is_empty());
+    assert!(names("").is_empty());
+}
+
+#[test]
+fn the_caseload_is_sorted_by_last_visit_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let mut a = add_person(&mut store, "Alice Durand", "Felletin");
+    let mut b = add_person(&mut store, "Bernard Petit", "Sainte-Feyre");
+    add_person(&mut store, "Chloé Faure", "Felletin");
+    edit(&mut store, &mut a, visit("2026-04-01T10:00", "a"));
+    edit(&mut store, &mut b, visit("2026-05-01T10:00", "b"));
+    let procedure = ProcedureId::random();
+    edit(
+        &mut store,
+        &mut b,
+        Edit::AddProcedure(NewProcedure {
+            id: procedure,
+            agency: Agency::Msa,
+            what: "prime d'activité".into(),
+            status: ProcedureStatus::ToDo,
+            next_step: String::new(),
+            due: None,
+        }),
+    );
+    let task = TaskId::random();
+    edit(
+        &mut store,
+        &mut a,
+        Edit::AddTask(NewTask {
+            id: task,
+            title: "Rappeler".into(),
+            due: Some(Day::parse("2026-06-03").unwrap()),
+            assignee: "Anne".into(),
+        }),
+    );
+    let names = |store: &Store, f: CaseloadFilter| {
+        store
+            .caseload(&f)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(&store, CaseloadFilter::default()),
+        vec!["Bernard Petit", "Alice Durand", "Chloé Faure"]
+    );
+    assert_eq!(
+        names(
+            &store,
+            CaseloadFilter {
+                commune: Some("FELLETIN".into()),
+                ..Default::default()
+            }
+        ),
+        vec!["Alice Durand", "Chloé Faure"]
+    );
+    assert_eq!(
+        names(
+            &store,
+            CaseloadFilter {
+                commune: Some("sainte-feyre".into()),
+                ..Default::default()
+            }
+        ),
+        vec!["Bernard Petit"]
+    );
+    assert_eq!(
+        names(
+            &store,
+            CaseloadFilter {
+                open_procedures: true,
+                ..Default::default()
+            }
+        ),
+        vec!["Bernard Petit"]
+    );
+    assert_eq!(
+        names(
+            &store,
+            CaseloadFilter {
+                task_due_by: Some(Day::parse("2026-06-07").unwrap()),
+                ..Default::default()
+            }
+        ),
+        vec!["Alice Durand"]
+    );
+    assert_eq!(
+        names(
+            &store,
+            CaseloadFilter {
+                limit: Some(1),
+                offset: 1,
+                ..Default::default()
+            }
+        ),
+        vec!["Alice Durand"]
+    );
+
+    let due = store.tasks_due(&Day::parse("2026-06-07").unwrap()).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!((due[0].task_id, due[0].name.as_str()), (task, "Alice Durand"));
+    assert!(
+        store
+            .tasks_due(&Day::parse("2026-06-02").unwrap())
+            .unwrap()
+            .is_empty()
+    );
+    edit(&mut store, &mut a, Edit::SetTaskDone { id: task, done: true });
+    assert!(
+        store
+            .tasks_due(&Day::parse("2026-06-07").unwrap())
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.find_procedure(&procedure.to_string()[..8]).unwrap(),
+        (b.file.id(), procedure)
+    );
+    edit(
+        &mut store,
+        &mut b,
+        Edit::EditProcedure {
+            id: procedure,
+            patch: ProcedurePatch {
+                status: Some(ProcedureStatus::Granted),
+                ..Default::default()
+            },
+        },
+    );
+    assert!(
+        names(
+            &store,
+            CaseloadFilter {
+                open_procedures: true,
+                ..Default::default()
+            }
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn conflicts_reach_the_index_after_a_merge() {
+    let dir_a = tempfile::tempdir().unwrap();
+    let dir_b = tempfile::tempdir().unwrap();
+    let mut a = new_store(dir_a.path(), "Anne");
+    let mut b = new_store(dir_b.path(), "Bruno");
+    let mut case_a = add_person(&mut a, "Hélène Roux", "Felletin");
+    let mut copy = CaseFile::load(&a.document_bytes(case_a.file.id()).unwrap(), b.writer()).unwrap();
+    copy.apply(
+        &Edit::UpdatePerson(carnet_core::PersonPatch {
+            commune: Some("Aubusson".into()),
+            ..Default::default()
+        }),
+        &ctx("Bruno"),
+    )
+    .unwrap();
+    let mut case_b = b.insert_case(copy).unwrap();
+    edit(
+        &mut a,
+        &mut case_a,
+        Edit::UpdatePerson(carnet_core::PersonPatch {
+            commune: Some("Vallière".into()),
+            ..Default::default()
+        }),
+    );
+    let theirs = b.document_bytes(case_b.file.id()).unwrap();
+    let changes = case_a.file.merge_bytes(&theirs).unwrap();
+    a.save_changes(&mut case_a, &changes).unwrap();
+    let conflicts = a.conflicts().unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].field, "person/commune");
+    assert_eq!(conflicts[0].values, 2);
+    assert_eq!(
+        a.caseload(&CaseloadFilter {
+            conflicts: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .len(),
+        1
+    );
+    let _ = &mut case_b;
+}
+
+#[test]
+fn a_corrupt_document_is_reported_and_the_others_still_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let good = add_person(&mut store, "Alice Durand", "Felletin");
+    let bad = add_person(&mut store, "Bernard Petit", "Felletin");
+    store
+        .conn
+        .execute(
+            "UPDATE documents SET snapshot = X'856f4a83deadbeef' WHERE case_id = ?1",
+            [bad.file.id().to_string()],
+        )
+        .unwrap();
+    let report = store.reindex().unwrap();
+    assert_eq!(report.indexed, 1);
+    assert_eq!(report.broken.len(), 1);
+    assert_eq!(report.broken[0].id, bad.file.id().to_string());
+    let err = store.load(bad.file.id()).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("other case files are not affected"));
+    assert_eq!(store.broken().unwrap().len(), 1);
+    assert!(store.load(good.file.id()).is_ok());
+    let names: Vec<String> = store
+        .caseload(&CaseloadFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, vec!["Alice Durand"]);
+}
+
+#[test]
+fn reindex_rebuilds_the_same_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    for (i, name) in ["Alice Durand", "Bernard Petit", "Chloé Faure"]
+        .iter()
+        .enumerate()
+    {
+        let mut case = add_person(&mut store, name, "Felletin");
+        edit(
+            &mut store,
+            &mut case,
+            visit(&format!("2026-05-0{}T10:00", i + 1), "note"),
+        );
+    }
+    let before = store.caseload(&CaseloadFilter::default()).unwrap();
+    store.conn.execute("DELETE FROM caseload", []).unwrap();
+    store.conn.execute("DELETE FROM search", []).unwrap();
+    assert!(store.caseload(&CaseloadFilter::default()).unwrap().is_empty());
+    let report = store.reindex().unwrap();
+    assert_eq!(report.indexed, 3);
+    assert_eq!(store.caseload(&CaseloadFilter::default()).unwrap(), before);
+    assert_eq!(store.search("alice", 5).unwrap().len(), 1);
+}
+
+#[test]
+fn ids_are_found_by_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let mut case = add_person(&mut store, "Alice Durand", "Felletin");
+    let id = case.file.id();
+    assert_eq!(store.find_case(&id.to_string()[..6]).unwrap(), id);
+    assert_eq!(store.find_case(&id.to_string().to_uppercase()).unwrap(), id);
+    assert!(matches!(
+        store.find_case("abc").unwrap_err(),
+        StoreError::CaseNotFound { .. }
+    ));
+    assert!(matches!(
+        store.find_case("zzzzzz").unwrap_err(),
+        StoreError::CaseNotFound { .. }
+    ));
+    edit(&mut store, &mut case, visit("2026-05-01T10:00", "x"));
+    let visit_id = case.file.view().visits[0].id;
+    assert_eq!(store.find_visit(&visit_id.to_string()).unwrap(), (id, visit_id));
+    let err = store.find_visit(&CaseId::random().to_string()).unwrap_err();
+    assert_eq!(err.kind(), "not_found");
+    let _ = VisitPatch::default();
+}
