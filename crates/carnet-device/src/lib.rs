@@ -1,1 +1,18 @@
+//! The device side of Carnet: the one API that the `carnet` command line,
+//! the app shell and browser mode all call.
+//!
+//! A [`Device`] is a notebook opened with its passphrase. Every action goes
+//! through it: it finds the case file in the store, applies a typed edit from
+//! `carnet-core` (one Automerge change stamped with this device, the worker
+//! and the time), and saves the change with its index rows in one
+//! transaction. Queries (caseload, search, due tasks) read the index;
+//! `show`, `history` and `conflicts` load the document. Errors carry a stable
+//! `kind` and a message for people ([`ApiError`]).
 
+mod demo;
+mod device;
+mod error;
+
+pub use demo::{DemoSpec, build as build_demo};
+pub use device::{CaseConflicts, CaseDetail, Clock, Device, ImportOutcome, Now, SystemClock, VisitInput};
+pub use error::{ApiError, DeviceError};

@@ -177,11 +177,11 @@ fn open_connection(dir: &Path, key: &[u8; 32], create: bool) -> Res<Connection> 
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(db_path(dir), flags)?;
-    // A wrong key is reported as an error below; SQLCipher's own log would
-    // print it again on stderr.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key)));
     conn.execute_batch(&pragma)?;
+    // A wrong key is reported as an error below; SQLCipher's own log would
+    // print it again on stderr. (Set after the key: keying resets the level.)
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     // The first read is where SQLCipher finds out whether the key is right.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;

@@ -1,0 +1,530 @@
+//! The device API: one notebook opened with its passphrase, and every action
+//! a worker can take on it. The command line calls this, and so will the app
+//! shell and browser mode. Each edit is load → apply → save in one transaction.
+
+use std::fmt;
+use std::path::Path;
+
+use carnet_core::{
+    CaseFile, CaseFileView, CaseId, Conflict, ConsentRecord, Day, Edit, EditContext, FieldPath, HistoryEntry,
+    LocalDateTime, NewPerson, NewProcedure, NewTask, NewVisit, PersonPatch, ProcedureId, ProcedurePatch,
+    TaskId, VisitId, VisitPatch,
+};
+use carnet_store::{
+    CaseSummary, CaseloadFilter, DeviceIdentity, DueTask, KdfParams, ReindexReport, Store, StoredCase,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::DeviceError;
+use crate::demo::{self, DemoSpec};
+
+type Res<T> = Result<T, DeviceError>;
+
+/// The current time, as edits record it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Now {
+    /// Milliseconds since the Unix epoch.
+    pub time_ms: i64,
+    /// Local date and time.
+    pub local: LocalDateTime,
+}
+
+/// Where the time comes from (the system, or a fixed time in tests).
+pub trait Clock: fmt::Debug + Send + Sync {
+    /// The current time.
+    fn now(&self) -> Now;
+}
+
+/// The system clock in the local time zone.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Now {
+        let now = chrono::Local::now();
+        let local = LocalDateTime::parse(&now.format("%Y-%m-%dT%H:%M").to_string())
+            .unwrap_or_else(|_| LocalDateTime::parse("1970-01-01T00:00").unwrap_or_else(|_| unreachable!()));
+        Now {
+            time_ms: now.timestamp_millis(),
+            local,
+        }
+    }
+}
+
+/// A case file with everything a screen needs to show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    /// The case file.
+    pub case: CaseFileView,
+    /// Fields holding concurrent values.
+    pub conflicts: Vec<Conflict>,
+    /// The document's heads (hex), equal on two devices that hold the same changes.
+    pub heads: Vec<String>,
+}
+
+/// The conflicts of one case file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseConflicts {
+    /// The case file.
+    pub case_id: CaseId,
+    /// The person's name.
+    pub name: String,
+    /// Its conflicts.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// What importing one file did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOutcome {
+    /// The case file.
+    pub case_id: CaseId,
+    /// The person's name.
+    pub name: String,
+    /// Whether the case file was new on this device.
+    pub created: bool,
+    /// How many changes were new here.
+    pub new_changes: usize,
+}
+
+/// What to record for a new visit; the id is chosen here.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitInput {
+    /// When (now if `None`).
+    pub at: Option<LocalDateTime>,
+    /// Where.
+    pub place: String,
+    /// How (home if `None`).
+    pub kind: Option<carnet_core::VisitKind>,
+    /// Who was present.
+    pub present: Vec<String>,
+    /// Topics.
+    pub topics: Vec<String>,
+    /// Minutes.
+    pub duration_min: Option<i64>,
+    /// The note.
+    pub note: String,
+}
+
+/// An open notebook.
+#[derive(Debug)]
+pub struct Device {
+    store: Store,
+    clock: Box<dyn Clock>,
+}
+
+impl Device {
+    /// Creates the notebook and the device's identity in `dir`.
+    ///
+    /// # Errors
+    /// [`DeviceError::Input`] for an empty worker name or passphrase; store errors.
+    pub fn init(dir: &Path, passphrase: &str, worker: &str, device_name: &str) -> Res<Self> {
+        Self::init_with(dir, passphrase, worker, device_name, KdfParams::DEVICE)
+    }
+
+    /// As [`Device::init`] with chosen key-derivation costs (tests use cheap ones).
+    ///
+    /// # Errors
+    /// As [`Device::init`].
+    pub fn init_with(
+        dir: &Path,
+        passphrase: &str,
+        worker: &str,
+        device_name: &str,
+        kdf: KdfParams,
+    ) -> Res<Self> {
+        let (worker, device_name) = (worker.trim(), device_name.trim());
+        if worker.is_empty() {
+            return Err(DeviceError::Input("give the worker's name (--worker)".into()));
+        }
+        if passphrase.chars().count() < 4 {
+            return Err(DeviceError::Input(
+                "the passphrase must have at least 4 characters".into(),
+            ));
+        }
+        let identity = DeviceIdentity {
+            device_id: carnet_core::DeviceId::random(),
+            worker: worker.to_owned(),
+            device_name: if device_name.is_empty() {
+                "tablette".to_owned()
+            } else {
+                device_name.to_owned()
+            },
+        };
+        let store = Store::create(dir, passphrase, kdf, identity)?;
+        Ok(Self {
+            store,
+            clock: Box::new(SystemClock),
+        })
+    }
+
+    /// Opens the notebook in `dir`.
+    ///
+    /// # Errors
+    /// Store errors, among them a wrong passphrase.
+    pub fn open(dir: &Path, passphrase: &str) -> Res<Self> {
+        Ok(Self {
+            store: Store::open(dir, passphrase)?,
+            clock: Box::new(SystemClock),
+        })
+    }
+
+    /// Replaces the clock (tests and scripted histories).
+    pub fn set_clock(&mut self, clock: Box<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    /// Who this device is.
+    #[must_use]
+    pub fn identity(&self) -> &DeviceIdentity {
+        self.store.identity()
+    }
+
+    /// The store underneath (for tests and tools that need it).
+    #[must_use]
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Today's date by the device clock.
+    #[must_use]
+    pub fn today(&self) -> Day {
+        self.clock.now().local.day()
+    }
+
+    fn ctx(&self) -> EditContext {
+        let now = self.clock.now();
+        EditContext {
+            worker: self.identity().worker.clone(),
+            time_ms: now.time_ms,
+            local_time: now.local,
+        }
+    }
+
+    fn edit(&mut self, case: CaseId, edit: &Edit) -> Res<StoredCase> {
+        let mut stored = self.store.load(case)?;
+        let ctx = self.ctx();
+        let change = stored.file.apply(edit, &ctx)?;
+        self.store.save_changes(&mut stored, &[change])?;
+        Ok(stored)
+    }
+
+    /// Opens a new case file.
+    ///
+    /// # Errors
+    /// Invalid input; store errors.
+    pub fn add_person(&mut self, person: NewPerson) -> Res<CaseFileView> {
+        let ctx = self.ctx();
+        let (file, _) = CaseFile::create(CaseId::random(), self.store.writer(), person, &ctx)?;
+        Ok(self.store.insert_case(file)?.file.view())
+    }
+
+    /// Changes a person's details.
+    ///
+    /// # Errors
+    /// Not found, invalid input; store errors.
+    pub fn update_person(&mut self, case: &str, patch: PersonPatch) -> Res<CaseFileView> {
+        let id = self.store.find_case(case)?;
+        Ok(self.edit(id, &Edit::UpdatePerson(patch))?.file.view())
+    }
+
+    /// Records consent.
+    ///
+    /// # Errors
+    /// Not found; store errors.
+    pub fn record_consent(&mut self, case: &str, consent: ConsentRecord) -> Res<CaseFileView> {
+        let id = self.store.find_case(case)?;
+        Ok(self.edit(id, &Edit::RecordConsent(consent))?.file.view())
+    }
+
+    /// The caseload list.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn list(&self, filter: &CaseloadFilter) -> Res<Vec<CaseSummary>> {
+        Ok(self.store.caseload(filter)?)
+    }
+
+    /// Search by name, commune or note words, accents ignored.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn search(&self, query: &str, limit: u32) -> Res<Vec<CaseSummary>> {
+        Ok(self.store.search(query, limit)?)
+    }
+
+    /// One case file in full.
+    ///
+    /// # Errors
+    /// Not found, corrupt; store errors.
+    pub fn show(&self, case: &str) -> Res<CaseDetail> {
+        let id = self.store.find_case(case)?;
+        let mut stored = self.store.load(id)?;
+        Ok(CaseDetail {
+            case: stored.file.view(),
+            conflicts: stored.file.conflicts(),
+            heads: stored.file.heads().iter().map(ToString::to_string).collect(),
+        })
+    }
+
+    /// Records a visit and returns its id.
+    ///
+    /// # Errors
+    /// Not found, invalid input; store errors.
+    pub fn add_visit(&mut self, case: &str, input: VisitInput) -> Res<(VisitId, CaseFileView)> {
+        let id = self.store.find_case(case)?;
+        let visit_id = VisitId::random();
+        let visit = NewVisit {
+            id: visit_id,
+            at: input.at.unwrap_or_else(|| self.clock.now().local),
+            place: input.place,
+            kind: input.kind.unwrap_or(carnet_core::VisitKind::Home),
+            present: input.present,
+            topics: input.topics,
+            duration_min: input.duration_min,
+            note: input.note,
+        };
+        Ok((visit_id, self.edit(id, &Edit::AddVisit(visit))?.file.view()))
+    }
+
+    /// Changes a visit.
+    ///
+    /// # Errors
+    /// Not found, invalid input; store errors.
+    pub fn edit_visit(&mut self, visit: &str, patch: VisitPatch) -> Res<CaseFileView> {
+        let (case, id) = self.store.find_visit(visit)?;
+        Ok(self.edit(case, &Edit::EditVisit { id, patch })?.file.view())
+    }
+
+    /// Archives a visit (or brings it back). Nothing is deleted.
+    ///
+    /// # Errors
+    /// Not found; store errors.
+    pub fn archive_visit(&mut self, visit: &str, archived: bool) -> Res<CaseFileView> {
+        let (case, id) = self.store.find_visit(visit)?;
+        Ok(self.edit(case, &Edit::ArchiveVisit { id, archived })?.file.view())
+    }
+
+    /// Signs off a visit as reviewed by this device's worker.
+    ///
+    /// # Errors
+    /// Not found; store errors.
+    pub fn review_visit(&mut self, visit: &str) -> Res<CaseFileView> {
+        let (case, id) = self.store.find_visit(visit)?;
+        Ok(self.edit(case, &Edit::ReviewVisit { id })?.file.view())
+    }
+
+    /// Adds a procedure; the id in `procedure` is replaced by a new one.
+    ///
+    /// # Errors
+    /// Not found, invalid input; store errors.
+    pub fn add_procedure(
+        &mut self,
+        case: &str,
+        mut procedure: NewProcedure,
+    ) -> Res<(ProcedureId, CaseFileView)> {
+        let id = self.store.find_case(case)?;
+        procedure.id = ProcedureId::random();
+        let procedure_id = procedure.id;
+        Ok((
+            procedure_id,
+            self.edit(id, &Edit::AddProcedure(procedure))?.file.view(),
+        ))
+    }
+
+    /// Changes a procedure.
+    ///
+    /// # Errors
+    /// Not found, invalid input; store errors.
+    pub fn set_procedure(&mut self, procedure: &str, patch: ProcedurePatch) -> Res<CaseFileView> {
+        let (case, id) = self.store.find_procedure(procedure)?;
+        Ok(self.edit(case, &Edit::EditProcedure { id, patch })?.file.view())
+    }
+
+    /// Adds a task; the id in `task` is replaced by a new one.
+    ///
+    /// # Errors
+    /// Not found, invalid input; store errors.
+    pub fn add_task(&mut self, case: &str, mut task: NewTask) -> Res<(TaskId, CaseFileView)> {
+        let id = self.store.find_case(case)?;
+        task.id = TaskId::random();
+        let task_id = task.id;
+        Ok((task_id, self.edit(id, &Edit::AddTask(task))?.file.view()))
+    }
+
+    /// Marks a task done or not done.
+    ///
+    /// # Errors
+    /// Not found; store errors.
+    pub fn set_task_done(&mut self, task: &str, done: bool) -> Res<CaseFileView> {
+        let (case, id) = self.store.find_task(task)?;
+        Ok(self.edit(case, &Edit::SetTaskDone { id, done })?.file.view())
+    }
+
+    /// Tasks not done that are due within `days` days from today (overdue included).
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn tasks_due(&self, days: u32) -> Res<Vec<DueTask>> {
+        Ok(self.store.tasks_due(&self.days_from_today(days)?)?)
+    }
+
+    /// The day `days` days after today.
+    ///
+    /// # Errors
+    /// [`DeviceError::Input`] past the calendar's end.
+    pub fn days_from_today(&self, days: u32) -> Res<Day> {
+        let today = chrono::NaiveDate::parse_from_str(self.today().as_str(), "%Y-%m-%d")
+            .map_err(|e| DeviceError::Input(e.to_string()))?;
+        let until = today
+            .checked_add_days(chrono::Days::new(u64::from(days)))
+            .ok_or_else(|| DeviceError::Input(format!("{days} days from today is past the calendar")))?;
+        Ok(Day::parse(&until.format("%Y-%m-%d").to_string())?)
+    }
+
+    /// Every change of a case file, oldest first.
+    ///
+    /// # Errors
+    /// Not found, corrupt; store errors.
+    pub fn history(&self, case: &str) -> Res<Vec<HistoryEntry>> {
+        let id = self.store.find_case(case)?;
+        Ok(self.store.load(id)?.file.history())
+    }
+
+    /// The conflicts of one case file, or of every case file that has some.
+    ///
+    /// # Errors
+    /// Not found, corrupt; store errors.
+    pub fn conflicts(&self, case: Option<&str>) -> Res<Vec<CaseConflicts>> {
+        let ids: Vec<CaseId> = match case {
+            Some(case) => vec![self.store.find_case(case)?],
+            None => {
+                let mut ids: Vec<CaseId> = self.store.conflicts()?.into_iter().map(|c| c.case_id).collect();
+                ids.dedup();
+                ids
+            }
+        };
+        let mut out = Vec::new();
+        for id in ids {
+            let mut stored = self.store.load(id)?;
+            let conflicts = stored.file.conflicts();
+            if !conflicts.is_empty() {
+                out.push(CaseConflicts {
+                    case_id: id,
+                    name: stored.file.view().person.name,
+                    conflicts,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Settles a conflict with one value.
+    ///
+    /// # Errors
+    /// Not found, invalid field or value; store errors.
+    pub fn resolve(&mut self, case: &str, field: &str, value: &str) -> Res<CaseDetail> {
+        let id = self.store.find_case(case)?;
+        let field: FieldPath = field.parse()?;
+        self.edit(
+            id,
+            &Edit::Resolve {
+                field,
+                value: value.to_owned(),
+            },
+        )?;
+        self.show(&id.to_string())
+    }
+
+    /// The case file as an Automerge document any Automerge implementation can open.
+    ///
+    /// # Errors
+    /// Not found, corrupt; store errors.
+    pub fn export_automerge(&self, case: &str) -> Res<(CaseId, Vec<u8>)> {
+        let id = self.store.find_case(case)?;
+        Ok((id, self.store.document_bytes(id)?))
+    }
+
+    /// The case file as JSON.
+    ///
+    /// # Errors
+    /// Not found, corrupt; store errors.
+    pub fn export_json(&self, case: &str) -> Res<(CaseId, serde_json::Value)> {
+        let detail = self.show(case)?;
+        let json = serde_json::json!({ "format": "carnet-case-file", "version": 1, "case": detail.case,
+                                       "conflicts": detail.conflicts });
+        Ok((detail.case.id, json))
+    }
+
+    /// Every case file id on the device.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn case_ids(&self) -> Res<Vec<CaseId>> {
+        Ok(self.store.case_ids()?)
+    }
+
+    /// Merges a case file exported by another device (`.automerge` bytes).
+    /// Bytes that are not a case file change nothing.
+    ///
+    /// # Errors
+    /// Invalid document; store errors.
+    pub fn import(&mut self, bytes: &[u8]) -> Res<ImportOutcome> {
+        let theirs = CaseFile::load(bytes, self.store.writer())?;
+        let id = theirs.id();
+        if self.store.contains(id)? {
+            let mut stored = self.store.load(id)?;
+            let changes = stored.file.merge_bytes(bytes)?;
+            self.store.save_changes(&mut stored, &changes)?;
+            let name = stored.file.view().person.name;
+            Ok(ImportOutcome {
+                case_id: id,
+                name,
+                created: false,
+                new_changes: changes.len(),
+            })
+        } else {
+            let mut file = theirs;
+            let new_changes = file.change_hashes().len();
+            let name = file.view().person.name;
+            self.store.insert_case(file)?;
+            Ok(ImportOutcome {
+                case_id: id,
+                name,
+                created: true,
+                new_changes,
+            })
+        }
+    }
+
+    /// Rebuilds the index from the documents.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn reindex(&mut self) -> Res<ReindexReport> {
+        Ok(self.store.reindex()?)
+    }
+
+    /// Fills the notebook with deterministic demo data; returns how many case files.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn demo(&mut self, people: usize, seed: u64, today: Option<Day>) -> Res<usize> {
+        let spec = DemoSpec {
+            people,
+            seed,
+            today: today.unwrap_or_else(|| self.today()),
+            workers: vec![self.identity().worker.clone()],
+        };
+        let files = demo::build(&spec, self.store.writer())?;
+        let count = files.len();
+        let mut batch = Vec::new();
+        for file in files {
+            batch.push(file);
+            if batch.len() == 500 {
+                self.store.insert_cases(std::mem::take(&mut batch))?;
+            }
+        }
+        self.store.insert_cases(batch)?;
+        Ok(count)
+    }
+}

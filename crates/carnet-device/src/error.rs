@@ -1,0 +1,59 @@
+use carnet_core::CoreError;
+use carnet_store::StoreError;
+use serde::Serialize;
+use thiserror::Error;
+
+/// Everything the device API can refuse, for the CLI, the app and browser mode.
+#[derive(Debug, Error)]
+pub enum DeviceError {
+    /// From the database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A file to import or export could not be read or written.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Input the user gave is not usable.
+    #[error("{0}")]
+    Input(String),
+}
+
+impl From<CoreError> for DeviceError {
+    fn from(e: CoreError) -> Self {
+        DeviceError::Store(StoreError::Core(e))
+    }
+}
+
+impl DeviceError {
+    /// A stable machine-readable kind the UI and scripts can branch on.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DeviceError::Store(e) => e.kind(),
+            DeviceError::File { .. } => "io",
+            DeviceError::Input(_) => "invalid_input",
+        }
+    }
+
+    /// The error as it reaches a user interface: `{kind, message}`.
+    #[must_use]
+    pub fn to_api(&self) -> ApiError {
+        ApiError {
+            kind: self.kind().to_owned(),
+            message: self.to_string(),
+        }
+    }
+}
+
+/// An error as sent to a user interface or printed with `--json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApiError {
+    /// Stable kind (`wrong_passphrase`, `not_found`, `invalid_input`…).
+    pub kind: String,
+    /// A sentence for people, saying what to do next.
+    pub message: String,
+}

@@ -1,0 +1,1067 @@
+//! `carnet`: the command line of the device API, for scripts, admin, tests
+//! and exports. Every subcommand prints for people, or JSON with `--json`,
+//! and exits with a code saying what kind of error stopped it (see
+//! [`exit_code`]).
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use carnet_core::{
+    Agency, ConsentRecord, Day, LocalDateTime, NewPerson, NewProcedure, NewTask, PersonPatch, ProcedureId,
+    ProcedurePatch, ProcedureStatus, TaskId, VisitKind, VisitPatch,
+};
+use carnet_device::{ApiError, Device, DeviceError, VisitInput};
+use carnet_store::CaseloadFilter;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "carnet",
+    version,
+    about = "Carnet: the visit notebook of outreach social workers"
+)]
+struct Cli {
+    /// The notebook's directory.
+    #[arg(long, global = true, env = "CARNET_DATA")]
+    data: Option<PathBuf>,
+    /// Print JSON for scripts instead of text for people.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create this device's notebook and identity.
+    Init {
+        /// The worker's name, as the team knows them.
+        #[arg(long)]
+        worker: String,
+        /// A name for this device.
+        #[arg(long, default_value = "tablette")]
+        device_name: String,
+    },
+    /// People (case files).
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Visits.
+    #[command(subcommand)]
+    Visit(VisitCommand),
+    /// Rights procedures (démarches).
+    #[command(subcommand)]
+    Procedure(ProcedureCommand),
+    /// Follow-up tasks.
+    #[command(subcommand)]
+    Task(TaskCommand),
+    /// Every change of a case file: who, when, which device, what.
+    History {
+        /// Case file id (or its first characters).
+        case: String,
+    },
+    /// Fields with concurrent values, in one case file or all.
+    Conflicts {
+        /// Case file id (or its first characters).
+        case: Option<String>,
+    },
+    /// Settle a conflict with one value.
+    Resolve {
+        /// Case file id.
+        case: String,
+        /// The field, as `carnet conflicts` shows it (e.g. procedures/<id>/status).
+        field: String,
+        /// The settled value.
+        value: String,
+    },
+    /// Write case files out as JSON or as Automerge documents.
+    Export(ExportArgs),
+    /// Merge `.automerge` files exported by another device (files or directories).
+    Import {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Rebuild the index (caseload, search, tasks, conflicts) from the documents.
+    Reindex,
+    /// Fill the notebook with deterministic demo data.
+    Demo {
+        /// How many people.
+        #[arg(long, default_value_t = 50)]
+        people: usize,
+        /// Seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The day the data is built around (default: today).
+        #[arg(long)]
+        today: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PersonCommand {
+    /// Open a case file.
+    Add {
+        /// Display name.
+        name: String,
+        #[arg(long)]
+        birth_year: Option<i64>,
+        #[arg(long, default_value = "")]
+        commune: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+        #[arg(long, default_value = "")]
+        situation: String,
+    },
+    /// Change a person's details.
+    Edit {
+        /// Case file id.
+        case: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// A year, or `none` to clear it.
+        #[arg(long)]
+        birth_year: Option<String>,
+        #[arg(long)]
+        commune: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        situation: Option<String>,
+    },
+    /// Record the person's consent to the file being kept.
+    Consent {
+        /// Case file id.
+        case: String,
+        /// yes or no.
+        #[arg(long)]
+        given: String,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// What it covers.
+        #[arg(long, default_value = "suivi des démarches administratives")]
+        scope: String,
+    },
+    /// The caseload, most recently visited first.
+    List {
+        #[arg(long)]
+        commune: Option<String>,
+        /// Only people with a task due within this many days.
+        #[arg(long)]
+        due_within: Option<u32>,
+        /// Only people with an open procedure.
+        #[arg(long)]
+        open_procedures: bool,
+        /// Only case files with conflicts.
+        #[arg(long)]
+        conflicts: bool,
+        #[arg(long)]
+        limit: Option<u32>,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// One case file in full.
+    Show {
+        /// Case file id.
+        case: String,
+    },
+    /// Find people by name, commune or note words (accents ignored).
+    Search {
+        /// Words.
+        #[arg(required = true)]
+        words: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+}
+
+#[derive(Args, Debug)]
+struct VisitFields {
+    /// YYYY-MM-DDTHH:MM.
+    #[arg(long)]
+    at: Option<String>,
+    #[arg(long)]
+    place: Option<String>,
+    /// home, office, phone or other.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Comma-separated.
+    #[arg(long)]
+    present: Option<String>,
+    /// Comma-separated.
+    #[arg(long)]
+    topics: Option<String>,
+    /// Minutes.
+    #[arg(long)]
+    duration: Option<i64>,
+    /// The note; `-` reads it from standard input.
+    #[arg(long)]
+    note: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum VisitCommand {
+    /// Record a visit.
+    Add {
+        /// Case file id.
+        case: String,
+        #[command(flatten)]
+        fields: VisitFields,
+    },
+    /// Change a visit (the note is merged character by character).
+    Edit {
+        /// Visit id.
+        visit: String,
+        #[command(flatten)]
+        fields: VisitFields,
+    },
+    /// Archive a visit (nothing is deleted).
+    Archive {
+        /// Visit id.
+        visit: String,
+        /// Bring it back instead.
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Sign a visit off as reviewed.
+    Review {
+        /// Visit id.
+        visit: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ProcedureCommand {
+    /// Add a procedure.
+    Add {
+        /// Case file id.
+        case: String,
+        /// caf, msa, cpam, france_travail, impots, ants, mdph, retraite, energie, other.
+        #[arg(long)]
+        agency: String,
+        /// What it is.
+        #[arg(long)]
+        what: String,
+        /// todo, in_progress, submitted, granted, refused, suspended.
+        #[arg(long, default_value = "todo")]
+        status: String,
+        #[arg(long, default_value = "")]
+        next_step: String,
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        due: Option<String>,
+    },
+    /// Change a procedure.
+    Set {
+        /// Procedure id.
+        procedure: String,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        what: Option<String>,
+        #[arg(long)]
+        next_step: Option<String>,
+        /// YYYY-MM-DD, or `none`.
+        #[arg(long)]
+        due: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TaskCommand {
+    /// Add a task.
+    Add {
+        /// Case file id.
+        case: String,
+        /// What to do.
+        title: String,
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        due: Option<String>,
+        /// Who (default: this device's worker).
+        #[arg(long)]
+        assignee: Option<String>,
+    },
+    /// Mark a task done.
+    Done {
+        /// Task id.
+        task: String,
+        /// Mark it not done instead.
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Tasks due within some days (overdue included).
+    Due {
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ExportFormat {
+    Json,
+    Automerge,
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    /// Case file id (or use --all).
+    case: Option<String>,
+    /// Every case file, one file each in the --out directory.
+    #[arg(long, conflicts_with = "case")]
+    all: bool,
+    #[arg(long, value_enum, default_value = "json")]
+    format: ExportFormat,
+    /// A file (one case file) or a directory (--all). One JSON case file goes to standard output without it.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// The kind of an import that left some files out; its report says which.
+const PARTLY_DONE: &str = "partly_done";
+
+/// Exit codes: 0 done; 1 other error; 2 usage; 3 wrong passphrase or no
+/// notebook; 4 not found; 5 invalid input or file; 6 a stored case file is damaged.
+fn exit_code(error: &ApiError) -> u8 {
+    match error.kind.as_str() {
+        "wrong_passphrase" | "not_initialised" | "key_file" => 3,
+        "not_found" | "ambiguous" => 4,
+        "invalid_input"
+        | "invalid_document"
+        | "different_case_files"
+        | "read_only"
+        | "already_initialised"
+        | PARTLY_DONE => 5,
+        "corrupt" => 6,
+        _ => 1,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // The JSON report already holds the errors: print one document only.
+        Err(error) if json && error.kind == PARTLY_DONE => ExitCode::from(5),
+        Err(error) => {
+            if json {
+                println!("{}", serde_json::json!({ "error": error }));
+            } else {
+                eprintln!("carnet: {}", error.message);
+            }
+            ExitCode::from(exit_code(&error))
+        }
+    }
+}
+
+fn data_dir(cli: &Option<PathBuf>) -> PathBuf {
+    if let Some(dir) = cli {
+        return dir.clone();
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("carnet")
+}
+
+fn passphrase(confirm: bool) -> Result<String, ApiError> {
+    if let Ok(p) = std::env::var("CARNET_PASSPHRASE") {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(input(
+            "no passphrase: set CARNET_PASSPHRASE or run carnet in a terminal",
+        ));
+    }
+    let first = rpassword::prompt_password("Passphrase: ").map_err(|e| input(&e.to_string()))?;
+    if confirm {
+        let second = rpassword::prompt_password("Passphrase again: ").map_err(|e| input(&e.to_string()))?;
+        if first != second {
+            return Err(input("the two passphrases differ; nothing was created"));
+        }
+    }
+    Ok(first)
+}
+
+fn input(message: &str) -> ApiError {
+    DeviceError::Input(message.to_owned()).to_api()
+}
+
+fn api<T>(r: Result<T, DeviceError>) -> Result<T, ApiError> {
+    r.map_err(|e| e.to_api())
+}
+
+fn core<T>(r: Result<T, carnet_core::CoreError>) -> Result<T, ApiError> {
+    api(r.map_err(DeviceError::from))
+}
+
+fn list(text: &Option<String>) -> Option<Vec<String>> {
+    text.as_ref().map(|t| {
+        t.split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    })
+}
+
+fn note(text: &Option<String>) -> Result<Option<String>, ApiError> {
+    match text.as_deref() {
+        Some("-") => {
+            let mut note = String::new();
+            std::io::stdin()
+                .read_to_string(&mut note)
+                .map_err(|e| input(&format!("reading the note: {e}")))?;
+            Ok(Some(note))
+        }
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+fn opt_day(text: &Option<String>) -> Result<Option<Option<Day>>, ApiError> {
+    match text.as_deref() {
+        None => Ok(None),
+        Some("none" | "") => Ok(Some(None)),
+        Some(d) => Ok(Some(Some(core(Day::parse(d))?))),
+    }
+}
+
+struct Out {
+    json: bool,
+}
+
+impl Out {
+    fn print<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<(), ApiError> {
+        let mut stdout = std::io::stdout().lock();
+        let written = if self.json {
+            serde_json::to_writer_pretty(&mut stdout, value)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(stdout))
+        } else {
+            writeln!(stdout, "{}", text().trim_end())
+        };
+        written.map_err(|e| input(&format!("writing the output: {e}")))
+    }
+}
+
+fn run(cli: Cli) -> Result<(), ApiError> {
+    let dir = data_dir(&cli.data);
+    let out = Out { json: cli.json };
+    if let Command::Init { worker, device_name } = &cli.command {
+        let pass = passphrase(true)?;
+        let device = api(Device::init(&dir, &pass, worker, device_name))?;
+        let identity = device.identity().clone();
+        return out.print(&identity, || {
+            format!(
+                "notebook created in {}\nworker: {}\ndevice: {} ({})",
+                dir.display(),
+                identity.worker,
+                identity.device_name,
+                identity.device_id
+            )
+        });
+    }
+    let pass = passphrase(false)?;
+    let mut device = api(Device::open(&dir, &pass))?;
+    match cli.command {
+        Command::Init { .. } => Ok(()),
+        Command::Person(cmd) => person(&mut device, &out, cmd),
+        Command::Visit(cmd) => visit(&mut device, &out, cmd),
+        Command::Procedure(cmd) => procedure(&mut device, &out, cmd),
+        Command::Task(cmd) => task(&mut device, &out, cmd),
+        Command::History { case } => {
+            let history = api(device.history(&case))?;
+            out.print(&history, || {
+                history
+                    .iter()
+                    .map(|h| {
+                        format!(
+                            "{}  {:<18} {:<16} device {}  {}\n",
+                            format_ms(h.time_ms),
+                            h.label,
+                            h.worker.as_deref().unwrap_or("?"),
+                            h.device.map_or_else(|| "?".to_owned(), |d| short(&d.to_string())),
+                            h.touched.join(", ")
+                        )
+                    })
+                    .collect()
+            })
+        }
+        Command::Conflicts { case } => {
+            let conflicts = api(device.conflicts(case.as_deref()))?;
+            out.print(&conflicts, || {
+                if conflicts.is_empty() {
+                    return "no conflicts".to_owned();
+                }
+                let mut text = String::new();
+                for case in &conflicts {
+                    text.push_str(&format!("{} ({})\n", case.name, case.case_id));
+                    for c in &case.conflicts {
+                        text.push_str(&format!("  {}  shown: {:?}\n", c.field, c.shown));
+                        for v in &c.values {
+                            text.push_str(&format!(
+                                "    {:?} by {} at {}\n",
+                                v.value,
+                                v.worker.as_deref().unwrap_or("?"),
+                                format_ms(v.time_ms)
+                            ));
+                        }
+                    }
+                }
+                text
+            })
+        }
+        Command::Resolve { case, field, value } => {
+            let detail = api(device.resolve(&case, &field, &value))?;
+            out.print(&detail, || {
+                format!(
+                    "{field} is now {value:?}; {} conflict(s) left",
+                    detail.conflicts.len()
+                )
+            })
+        }
+        Command::Export(args) => export(&device, &out, args),
+        Command::Import { paths } => import(&mut device, &out, &paths),
+        Command::Reindex => {
+            let report = api(device.reindex())?;
+            let result = out.print(&report, || {
+                let mut text = format!("{} case files indexed", report.indexed);
+                for b in &report.broken {
+                    text.push_str(&format!("\ncould not read case file {}: {}", b.id, b.error));
+                }
+                text
+            });
+            if report.broken.is_empty() {
+                result
+            } else {
+                result?;
+                Err(ApiError {
+                    kind: "corrupt".into(),
+                    message: format!(
+                        "{} case file(s) could not be read; the others are indexed",
+                        report.broken.len()
+                    ),
+                })
+            }
+        }
+        Command::Demo { people, seed, today } => {
+            let today = today.as_deref().map(Day::parse).transpose();
+            let count = api(device.demo(people, seed, core(today)?))?;
+            out.print(&serde_json::json!({ "people": count, "seed": seed }), || {
+                format!("{count} demo case files added (seed {seed})")
+            })
+        }
+    }
+}
+
+fn person(device: &mut Device, out: &Out, cmd: PersonCommand) -> Result<(), ApiError> {
+    match cmd {
+        PersonCommand::Add {
+            name,
+            birth_year,
+            commune,
+            phone,
+            situation,
+        } => {
+            let view = api(device.add_person(NewPerson {
+                name,
+                birth_year,
+                commune,
+                phone,
+                situation,
+            }))?;
+            out.print(&view, || format!("{}  {}", view.id, view.person.name))
+        }
+        PersonCommand::Edit {
+            case,
+            name,
+            birth_year,
+            commune,
+            phone,
+            situation,
+        } => {
+            let birth_year = match birth_year.as_deref() {
+                None => None,
+                Some("none" | "") => Some(None),
+                Some(y) => Some(Some(
+                    y.parse::<i64>()
+                        .map_err(|_| input(&format!("{y:?} is not a year")))?,
+                )),
+            };
+            let view = api(device.update_person(
+                &case,
+                PersonPatch {
+                    name,
+                    birth_year,
+                    commune,
+                    phone,
+                    situation,
+                },
+            ))?;
+            out.print(&view, || format!("{}  {} updated", view.id, view.person.name))
+        }
+        PersonCommand::Consent {
+            case,
+            given,
+            date,
+            scope,
+        } => {
+            let given = match given.to_lowercase().as_str() {
+                "yes" | "oui" | "true" => true,
+                "no" | "non" | "false" => false,
+                other => return Err(input(&format!("--given {other:?}: say yes or no"))),
+            };
+            let date = match date {
+                Some(d) => core(Day::parse(&d))?,
+                None => device.today(),
+            };
+            let view = api(device.record_consent(&case, ConsentRecord { given, date, scope }))?;
+            out.print(&view, || format!("consent recorded for {}", view.person.name))
+        }
+        PersonCommand::List {
+            commune,
+            due_within,
+            open_procedures,
+            conflicts,
+            limit,
+            offset,
+        } => {
+            let task_due_by = due_within
+                .map(|days| api(device.days_from_today(days)))
+                .transpose()?;
+            let filter = CaseloadFilter {
+                commune,
+                task_due_by,
+                open_procedures,
+                conflicts,
+                limit,
+                offset,
+            };
+            let people = api(device.list(&filter))?;
+            print_people(out, &people)?;
+            let broken = api(device.store().broken().map_err(DeviceError::from))?;
+            if !broken.is_empty() && !out.json {
+                eprintln!(
+                    "carnet: {} case file(s) could not be read; run `carnet reindex` for details",
+                    broken.len()
+                );
+            }
+            Ok(())
+        }
+        PersonCommand::Show { case } => {
+            let detail = api(device.show(&case))?;
+            out.print(&detail, || show_text(&detail))
+        }
+        PersonCommand::Search { words, limit } => {
+            let people = api(device.search(&words.join(" "), limit))?;
+            print_people(out, &people)
+        }
+    }
+}
+
+fn print_people(out: &Out, people: &[carnet_store::CaseSummary]) -> Result<(), ApiError> {
+    out.print(&people, || {
+        if people.is_empty() {
+            return "nobody".to_owned();
+        }
+        people
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}  {:<28} {:<20} last visit {:<16} open procedures {}{}{}\n",
+                    short(&p.id.to_string()),
+                    p.name,
+                    p.commune,
+                    p.last_visit.as_deref().unwrap_or("-"),
+                    p.open_procedures,
+                    p.next_task_due
+                        .as_deref()
+                        .map(|d| format!("  task due {d}"))
+                        .unwrap_or_default(),
+                    if p.conflicts > 0 {
+                        format!("  conflicts {}", p.conflicts)
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+            .collect()
+    })
+}
+
+fn show_text(detail: &carnet_device::CaseDetail) -> String {
+    let c = &detail.case;
+    let mut t = format!("{}  ({})\n", c.person.name, c.id);
+    if let Some(reason) = &c.read_only {
+        t.push_str(&format!("read-only: {reason}\n"));
+    }
+    t.push_str(&format!(
+        "commune: {}  phone: {}  born: {}\n",
+        c.person.commune,
+        c.person.phone,
+        c.person
+            .birth_year
+            .map_or_else(|| "-".to_owned(), |y| y.to_string())
+    ));
+    if !c.person.situation.is_empty() {
+        t.push_str(&format!("situation: {}\n", c.person.situation));
+    }
+    t.push_str(&format!(
+        "consent: {}{}\n",
+        if c.consent.given { "given" } else { "not recorded" },
+        c.consent
+            .date
+            .as_ref()
+            .map(|d| format!(" on {d} ({})", c.consent.scope))
+            .unwrap_or_default()
+    ));
+    t.push_str("\nvisits:\n");
+    for v in &c.visits {
+        t.push_str(&format!(
+            "  {} {} {} by {} at {}{}{}\n",
+            short(&v.id.to_string()),
+            v.at.as_ref().map_or("-", |a| a.as_str()),
+            v.kind,
+            v.worker,
+            v.place,
+            if v.archived { "  [archived]" } else { "" },
+            v.reviewed
+                .as_ref()
+                .map(|r| format!("  [reviewed by {}]", r.by))
+                .unwrap_or_default()
+        ));
+        if !v.topics.is_empty() {
+            t.push_str(&format!("    topics: {}\n", v.topics.join(", ")));
+        }
+        for line in v.note.lines() {
+            t.push_str(&format!("    {line}\n"));
+        }
+    }
+    t.push_str("\nprocedures:\n");
+    for p in &c.procedures {
+        t.push_str(&format!(
+            "  {} {} {} [{}] next: {}{}\n",
+            short(&p.id.to_string()),
+            p.agency,
+            p.what,
+            p.status,
+            p.next_step,
+            p.due.as_ref().map(|d| format!(" by {d}")).unwrap_or_default()
+        ));
+    }
+    t.push_str("\ntasks:\n");
+    for task in &c.tasks {
+        t.push_str(&format!(
+            "  {} [{}] {}{} ({})\n",
+            short(&task.id.to_string()),
+            if task.done { "x" } else { " " },
+            task.title,
+            task.due.as_ref().map(|d| format!(" due {d}")).unwrap_or_default(),
+            task.assignee
+        ));
+    }
+    if !detail.conflicts.is_empty() {
+        t.push_str("\nconflicts (see `carnet conflicts`):\n");
+        for conflict in &detail.conflicts {
+            t.push_str(&format!("  {}\n", conflict.field));
+        }
+    }
+    t
+}
+
+fn visit(device: &mut Device, out: &Out, cmd: VisitCommand) -> Result<(), ApiError> {
+    let parse_at = |at: &Option<String>| at.as_deref().map(LocalDateTime::parse).transpose();
+    let parse_kind = |kind: &Option<String>| kind.as_deref().map(VisitKind::parse).transpose();
+    match cmd {
+        VisitCommand::Add { case, fields } => {
+            let input = VisitInput {
+                at: core(parse_at(&fields.at))?,
+                place: fields.place.clone().unwrap_or_default(),
+                kind: core(parse_kind(&fields.kind))?,
+                present: list(&fields.present).unwrap_or_default(),
+                topics: list(&fields.topics).unwrap_or_default(),
+                duration_min: fields.duration,
+                note: note(&fields.note)?.unwrap_or_default(),
+            };
+            let (id, view) = api(device.add_visit(&case, input))?;
+            out.print(&serde_json::json!({ "visit_id": id, "case_id": view.id }), || {
+                format!("visit {id} recorded for {}", view.person.name)
+            })
+        }
+        VisitCommand::Edit { visit, fields } => {
+            let patch = VisitPatch {
+                at: core(parse_at(&fields.at))?,
+                place: fields.place.clone(),
+                kind: core(parse_kind(&fields.kind))?,
+                present: list(&fields.present),
+                topics: list(&fields.topics),
+                duration_min: fields.duration.map(Some),
+                note: note(&fields.note)?,
+            };
+            let view = api(device.edit_visit(&visit, patch))?;
+            out.print(&view, || format!("visit updated in {}", view.person.name))
+        }
+        VisitCommand::Archive { visit, undo } => {
+            let view = api(device.archive_visit(&visit, !undo))?;
+            out.print(&view, || {
+                format!(
+                    "visit {} in {}",
+                    if undo { "restored" } else { "archived" },
+                    view.person.name
+                )
+            })
+        }
+        VisitCommand::Review { visit } => {
+            let view = api(device.review_visit(&visit))?;
+            out.print(&view, || format!("visit signed off in {}", view.person.name))
+        }
+    }
+}
+
+fn procedure(device: &mut Device, out: &Out, cmd: ProcedureCommand) -> Result<(), ApiError> {
+    match cmd {
+        ProcedureCommand::Add {
+            case,
+            agency,
+            what,
+            status,
+            next_step,
+            due,
+        } => {
+            let procedure = NewProcedure {
+                id: ProcedureId::random(),
+                agency: core(Agency::parse(&agency))?,
+                what,
+                status: core(ProcedureStatus::parse(&status))?,
+                next_step,
+                due: opt_day(&due)?.flatten(),
+            };
+            let (id, view) = api(device.add_procedure(&case, procedure))?;
+            out.print(
+                &serde_json::json!({ "procedure_id": id, "case_id": view.id }),
+                || format!("procedure {id} added for {}", view.person.name),
+            )
+        }
+        ProcedureCommand::Set {
+            procedure,
+            status,
+            what,
+            next_step,
+            due,
+        } => {
+            let patch = ProcedurePatch {
+                what,
+                status: core(status.as_deref().map(ProcedureStatus::parse).transpose())?,
+                next_step,
+                due: opt_day(&due)?,
+            };
+            let view = api(device.set_procedure(&procedure, patch))?;
+            out.print(&view, || format!("procedure updated in {}", view.person.name))
+        }
+    }
+}
+
+fn task(device: &mut Device, out: &Out, cmd: TaskCommand) -> Result<(), ApiError> {
+    match cmd {
+        TaskCommand::Add {
+            case,
+            title,
+            due,
+            assignee,
+        } => {
+            let assignee = assignee.unwrap_or_else(|| device.identity().worker.clone());
+            let task = NewTask {
+                id: TaskId::random(),
+                title,
+                due: opt_day(&due)?.flatten(),
+                assignee,
+            };
+            let (id, view) = api(device.add_task(&case, task))?;
+            out.print(&serde_json::json!({ "task_id": id, "case_id": view.id }), || {
+                format!("task {id} added for {}", view.person.name)
+            })
+        }
+        TaskCommand::Done { task, undo } => {
+            let view = api(device.set_task_done(&task, !undo))?;
+            out.print(&view, || {
+                format!(
+                    "task {} in {}",
+                    if undo { "reopened" } else { "done" },
+                    view.person.name
+                )
+            })
+        }
+        TaskCommand::Due { days } => {
+            let due = api(device.tasks_due(days))?;
+            out.print(&due, || {
+                if due.is_empty() {
+                    return format!("nothing due in the next {days} days");
+                }
+                due.iter()
+                    .map(|t| {
+                        format!(
+                            "{}  {}  {:<28} {}  ({})\n",
+                            t.due,
+                            short(&t.task_id.to_string()),
+                            t.name,
+                            t.title,
+                            t.assignee
+                        )
+                    })
+                    .collect()
+            })
+        }
+    }
+}
+
+fn export(device: &Device, out: &Out, args: ExportArgs) -> Result<(), ApiError> {
+    let ids: Vec<String> = match (&args.case, args.all) {
+        (Some(case), false) => vec![case.clone()],
+        (None, true) => api(device.case_ids())?.iter().map(ToString::to_string).collect(),
+        _ => return Err(input("give a case file id, or --all with --out DIR")),
+    };
+    let to_dir = args.all;
+    if to_dir && args.out.is_none() {
+        return Err(input("--all needs --out DIR"));
+    }
+    if let Some(dir) = args.out.as_ref().filter(|_| to_dir) {
+        std::fs::create_dir_all(dir).map_err(|e| file_error(dir, e))?;
+    }
+    let mut written = Vec::new();
+    for case in &ids {
+        let (id, bytes, ext) = match args.format {
+            ExportFormat::Json => {
+                let (id, json) = api(device.export_json(case))?;
+                let mut bytes = serde_json::to_vec_pretty(&json).map_err(|e| input(&e.to_string()))?;
+                bytes.push(b'\n');
+                (id, bytes, "json")
+            }
+            ExportFormat::Automerge => {
+                let (id, bytes) = api(device.export_automerge(case))?;
+                (id, bytes, "automerge")
+            }
+        };
+        let path = match (&args.out, to_dir) {
+            (Some(dir), true) => dir.join(format!("{id}.{ext}")),
+            (Some(file), false) => file.clone(),
+            (None, _) => {
+                if matches!(args.format, ExportFormat::Automerge) && std::io::stdout().is_terminal() {
+                    return Err(input("an .automerge file is binary: give --out FILE"));
+                }
+                std::io::stdout()
+                    .write_all(&bytes)
+                    .map_err(|e| input(&e.to_string()))?;
+                return Ok(());
+            }
+        };
+        write_atomically(&path, &bytes)?;
+        written.push(path.display().to_string());
+    }
+    out.print(&serde_json::json!({ "written": written }), || {
+        format!("{} file(s) written", written.len())
+    })
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes).map_err(|e| file_error(path, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| file_error(path, e))
+}
+
+fn file_error(path: &Path, source: std::io::Error) -> ApiError {
+    DeviceError::File {
+        path: path.display().to_string(),
+        source,
+    }
+    .to_api()
+}
+
+#[derive(Serialize)]
+struct ImportReport {
+    imported: Vec<carnet_device::ImportOutcome>,
+    failed: Vec<ImportFailure>,
+}
+
+#[derive(Serialize)]
+struct ImportFailure {
+    path: String,
+    error: ApiError,
+}
+
+fn import(device: &mut Device, out: &Out, paths: &[PathBuf]) -> Result<(), ApiError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| file_error(path, e))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "automerge"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut report = ImportReport {
+        imported: Vec::new(),
+        failed: Vec::new(),
+    };
+    for path in &files {
+        let result = std::fs::read(path)
+            .map_err(|e| file_error(path, e))
+            .and_then(|bytes| api(device.import(&bytes)));
+        match result {
+            Ok(outcome) => report.imported.push(outcome),
+            Err(error) => report.failed.push(ImportFailure {
+                path: path.display().to_string(),
+                error,
+            }),
+        }
+    }
+    out.print(&report, || {
+        let mut text = String::new();
+        for i in &report.imported {
+            text.push_str(&format!(
+                "{} {}: {} new change(s){}\n",
+                short(&i.case_id.to_string()),
+                i.name,
+                i.new_changes,
+                if i.created { " (new case file)" } else { "" }
+            ));
+        }
+        for f in &report.failed {
+            text.push_str(&format!("{}: not imported: {}\n", f.path, f.error.message));
+        }
+        text
+    })?;
+    match report.failed.first() {
+        None => Ok(()),
+        Some(_) => Err(ApiError {
+            kind: PARTLY_DONE.to_owned(),
+            message: format!(
+                "{} of {} file(s) could not be imported; nothing was changed by them",
+                report.failed.len(),
+                files.len()
+            ),
+        }),
+    }
+}
+
+fn short(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+fn format_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|| "?".to_owned())
+}
