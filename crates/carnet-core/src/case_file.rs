@@ -217,13 +217,13 @@ impl CaseFile {
     /// Nothing is changed on error.
     pub fn merge_bytes(&mut self, bytes: &[u8]) -> Res<Vec<AppliedChange>> {
         let mut other = load_doc(bytes)?;
-        if let Ok(theirs) = Self::from_doc(other.fork()) {
-            if theirs.id != self.id {
-                return Err(CoreError::DifferentCaseFiles {
-                    ours: self.id.to_string(),
-                    theirs: theirs.id.to_string(),
-                });
-            }
+        if let Some(theirs) = doc_id(&other)
+            && theirs != self.id
+        {
+            return Err(CoreError::DifferentCaseFiles {
+                ours: self.id.to_string(),
+                theirs: theirs.to_string(),
+            });
         }
         let before = self.doc.get_heads();
         self.doc.merge(&mut other)?;
@@ -669,6 +669,13 @@ impl CaseFile {
             }
         }
         found
+    }
+}
+
+fn doc_id(doc: &AutoCommit) -> Option<CaseId> {
+    match doc.get(ROOT, "id") {
+        Ok(Some((Value::Scalar(s), _))) => s.as_str().and_then(|s| s.parse().ok()),
+        _ => None,
     }
 }
 

@@ -60,5 +60,11 @@ pub enum CoreError {
     },
     /// Automerge refused an operation; this points at a bug in Carnet.
     #[error("the case file could not be updated: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(Box<automerge::AutomergeError>),
+}
+
+impl From<automerge::AutomergeError> for CoreError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        CoreError::Automerge(Box::new(e))
+    }
 }
