@@ -1,0 +1,28 @@
+//! Carnet's sync protocol, with no I/O: the versioned binary envelope of
+//! every message ([`encode`], [`decode`]), the messages of version 1, and the
+//! end-to-end encryption of entries and team keys ([`SealedEntry`],
+//! [`TeamKey`], [`wrap_with_code`], [`wrap_for_device`]).
+//!
+//! Data flow: a device seals Automerge changes of one case file into a
+//! [`SealedEntry`] with the team key and its signing key, puts entries in a
+//! [`SyncRequest`], signs the request ([`SignedRequest`]) and encodes it. The
+//! hub decodes, checks the request signature against the device's enrolled
+//! key, appends the entries to the team log and answers with [`SyncResponse`].
+//! Receiving devices verify each entry's signature against its author's key
+//! and open it with the team key of its epoch. The hub never holds a team key.
+
+mod crypto;
+mod error;
+mod messages;
+mod wire;
+
+pub use crypto::{
+    DevicePublicKeys, DeviceSecretKeys, EntryHeader, SealedEntry, TeamKey, Wrapped, normalise_code,
+    unwrap_for_device, unwrap_with_code, verify, wrap_for_device, wrap_with_code,
+};
+pub use error::ProtocolError;
+pub use messages::{Ack, LogEntry, Request, SignedRequest, SyncRequest, SyncResponse};
+pub use wire::{PROTOCOL_VERSION, decode, encode};
+
+#[cfg(test)]
+mod tests;

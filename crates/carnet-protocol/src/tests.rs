@@ -1,0 +1,204 @@
+use proptest::prelude::*;
+use uuid::Uuid;
+
+use super::*;
+
+fn keys(n: u8) -> DeviceSecretKeys {
+    DeviceSecretKeys::from_seeds([n; 32], [n.wrapping_add(100); 32])
+}
+
+fn header(epoch: u32) -> EntryHeader {
+    EntryHeader {
+        team: Uuid::from_bytes([1; 16]),
+        doc: Uuid::from_bytes([2; 16]),
+        author: Uuid::from_bytes([3; 16]),
+        epoch,
+        entry_id: Uuid::from_bytes([4; 16]),
+    }
+}
+
+fn sealed(plaintext: &[u8]) -> SealedEntry {
+    SealedEntry::seal(header(1), plaintext, &TeamKey::new(1, [9; 32]), &keys(1), [5; 24]).unwrap()
+}
+
+#[test]
+fn an_entry_opens_with_the_team_key_and_verifies_with_its_author() {
+    let entry = sealed(b"changes of one case file");
+    entry.verify(&keys(1).public()).unwrap();
+    assert_eq!(
+        entry.open(&TeamKey::new(1, [9; 32])).unwrap(),
+        b"changes of one case file"
+    );
+    assert!(
+        !entry.ciphertext.windows(7).any(|w| w == b"changes"),
+        "the plaintext shows through"
+    );
+}
+
+#[test]
+fn a_forged_or_altered_entry_is_refused() {
+    let entry = sealed(b"note");
+    assert_eq!(entry.verify(&keys(2).public()), Err(ProtocolError::BadSignature));
+    assert_eq!(entry.open(&TeamKey::new(1, [8; 32])), Err(ProtocolError::Decrypt));
+    assert_eq!(
+        entry.open(&TeamKey::new(2, [9; 32])),
+        Err(ProtocolError::UnknownEpoch(1))
+    );
+    for i in 0..entry.ciphertext.len() {
+        let mut bad = entry.clone();
+        bad.ciphertext[i] ^= 1;
+        assert_eq!(bad.verify(&keys(1).public()), Err(ProtocolError::BadSignature));
+        assert_eq!(bad.open(&TeamKey::new(1, [9; 32])), Err(ProtocolError::Decrypt));
+    }
+    // Moving the entry to another document, author or epoch breaks both checks.
+    for change in 0..4 {
+        let mut moved = entry.clone();
+        match change {
+            0 => moved.header.doc = Uuid::from_bytes([7; 16]),
+            1 => moved.header.author = Uuid::from_bytes([7; 16]),
+            2 => moved.header.team = Uuid::from_bytes([7; 16]),
+            _ => moved.header.entry_id = Uuid::from_bytes([7; 16]),
+        }
+        assert_eq!(moved.verify(&keys(1).public()), Err(ProtocolError::BadSignature));
+        assert_eq!(moved.open(&TeamKey::new(1, [9; 32])), Err(ProtocolError::Decrypt));
+    }
+    let mut short_signature = entry;
+    short_signature.signature.truncate(10);
+    assert_eq!(
+        short_signature.verify(&keys(1).public()),
+        Err(ProtocolError::BadSignature)
+    );
+}
+
+#[test]
+fn team_keys_unwrap_with_the_right_code_only() {
+    let invite = Uuid::from_bytes([6; 16]);
+    let wrapped = wrap_with_code("K7QD-MX2P", &invite, b"team key bytes", [1; 24]).unwrap();
+    assert_eq!(
+        &**unwrap_with_code("k7qd mx2p", &invite, &wrapped).unwrap(),
+        b"team key bytes"
+    );
+    assert_eq!(
+        unwrap_with_code("K7QD-MX2Q", &invite, &wrapped),
+        Err(ProtocolError::Unwrap)
+    );
+    assert_eq!(
+        unwrap_with_code("K7QD-MX2P", &Uuid::nil(), &wrapped),
+        Err(ProtocolError::Unwrap)
+    );
+}
+
+#[test]
+fn team_keys_unwrap_on_the_intended_device_only() {
+    let wrapped = wrap_for_device(&keys(1).public(), b"epoch 2 key", [3; 32], [4; 24]).unwrap();
+    assert_eq!(&**unwrap_for_device(&keys(1), &wrapped).unwrap(), b"epoch 2 key");
+    assert_eq!(unwrap_for_device(&keys(2), &wrapped), Err(ProtocolError::Unwrap));
+}
+
+#[test]
+fn requests_are_signed_by_their_device() {
+    let request = Request::Sync(SyncRequest {
+        cursor: 7,
+        push: vec![sealed(b"x")],
+        limit: 100,
+    });
+    let signed = SignedRequest::sign(
+        Uuid::from_bytes([1; 16]),
+        Uuid::from_bytes([3; 16]),
+        1000,
+        &request,
+        &keys(1),
+    );
+    assert_eq!(signed.open(&keys(1).public()).unwrap(), request);
+    assert_eq!(signed.open(&keys(2).public()), Err(ProtocolError::BadSignature));
+    let mut replayed_later = signed.clone();
+    replayed_later.time_ms += 1;
+    assert_eq!(
+        replayed_later.open(&keys(1).public()),
+        Err(ProtocolError::BadSignature)
+    );
+    let bytes = encode(&signed);
+    assert_eq!(decode::<SignedRequest>(&bytes).unwrap(), signed);
+}
+
+#[test]
+fn bad_envelopes_are_clear_errors() {
+    let bytes = encode(&SyncResponse {
+        acks: vec![],
+        entries: vec![],
+        cursor: 3,
+        more: false,
+    });
+    assert_eq!(decode::<SyncResponse>(&bytes[..3]), Err(ProtocolError::Truncated));
+    assert_eq!(
+        decode::<SyncResponse>(&bytes[..bytes.len() - 1]),
+        Err(ProtocolError::Truncated)
+    );
+    assert!(matches!(
+        decode::<SyncResponse>(b"GET / HTTP/1.1"),
+        Err(ProtocolError::Malformed(_))
+    ));
+    let mut newer = bytes.clone();
+    newer[5] = 2;
+    assert_eq!(
+        decode::<SyncResponse>(&newer),
+        Err(ProtocolError::UnknownVersion { found: 2, known: 1 })
+    );
+    let mut longer = bytes;
+    longer.push(0);
+    assert!(matches!(
+        decode::<SyncResponse>(&longer),
+        Err(ProtocolError::Malformed(_))
+    ));
+}
+
+fn arb_entry() -> impl Strategy<Value = SealedEntry> {
+    (
+        any::<[u8; 16]>(),
+        any::<u32>(),
+        any::<[u8; 24]>(),
+        prop::collection::vec(any::<u8>(), 0..200),
+        prop::collection::vec(any::<u8>(), 0..70),
+    )
+        .prop_map(|(id, epoch, nonce, ciphertext, signature)| SealedEntry {
+            header: EntryHeader {
+                team: Uuid::from_bytes(id),
+                doc: Uuid::from_bytes(id),
+                author: Uuid::nil(),
+                epoch,
+                entry_id: Uuid::from_bytes(id),
+            },
+            nonce,
+            ciphertext,
+            signature,
+        })
+}
+
+proptest! {
+    #[test]
+    fn sync_messages_round_trip(
+        cursor in any::<u64>(),
+        entries in prop::collection::vec(arb_entry(), 0..4),
+        more in any::<bool>(),
+    ) {
+        let response = SyncResponse {
+            acks: entries.iter().enumerate().map(|(i, e)| Ack { entry_id: e.header.entry_id, seq: i as u64 }).collect(),
+            entries: entries.iter().cloned().enumerate().map(|(i, entry)| LogEntry { seq: cursor.wrapping_add(i as u64), entry }).collect(),
+            cursor,
+            more,
+        };
+        prop_assert_eq!(decode::<SyncResponse>(&encode(&response)).unwrap(), response);
+        let request = Request::Sync(SyncRequest { cursor, push: entries, limit: 500 });
+        prop_assert_eq!(decode::<Request>(&encode(&request)).unwrap(), request);
+    }
+
+    #[test]
+    fn decoding_any_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let _ = decode::<SignedRequest>(&bytes);
+        let _ = decode::<SyncResponse>(&bytes);
+        let mut framed = b"CRNT\x00\x01".to_vec();
+        framed.extend_from_slice(&bytes);
+        let _ = decode::<Request>(&framed);
+        let _ = decode::<SyncResponse>(&framed);
+    }
+}
