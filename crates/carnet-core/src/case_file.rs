@@ -280,6 +280,17 @@ impl CaseFile {
     /// [`CoreError::InvalidValue`] for a value that is not acceptable. Nothing
     /// is changed on error.
     pub fn apply(&mut self, edit: &Edit, ctx: &EditContext) -> Res<AppliedChange> {
+        let hash = self.apply_in_memory(edit, ctx)?;
+        self.encode_change(hash)
+    }
+
+    /// Applies one edit as one change without encoding the change, for
+    /// documents that are built in memory and saved whole (demo data, tests):
+    /// encoding a change costs a pass over the document.
+    ///
+    /// # Errors
+    /// As [`CaseFile::apply`].
+    pub fn apply_in_memory(&mut self, edit: &Edit, ctx: &EditContext) -> Res<ChangeHash> {
         if self.schema > SCHEMA_VERSION {
             return Err(CoreError::SchemaTooNew {
                 found: self.schema,
@@ -287,7 +298,7 @@ impl CaseFile {
             });
         }
         match self.write(edit, ctx) {
-            Ok(()) => self.commit(edit.label(), ctx),
+            Ok(()) => Ok(self.commit_hash(edit.label(), ctx)),
             Err(e) => {
                 self.doc.rollback();
                 Err(e)
@@ -296,6 +307,11 @@ impl CaseFile {
     }
 
     fn commit(&mut self, label: &str, ctx: &EditContext) -> Res<AppliedChange> {
+        let hash = self.commit_hash(label, ctx);
+        self.encode_change(hash)
+    }
+
+    fn commit_hash(&mut self, label: &str, ctx: &EditContext) -> ChangeHash {
         let message = ChangeNote::encode(label, &ctx.worker);
         let options = || {
             CommitOptions::default()
@@ -304,10 +320,13 @@ impl CaseFile {
         };
         // An edit always writes at least one op, but an empty change keeps the
         // worker's action in the history if one ever does not.
-        let hash = match self.doc.commit_with(options()) {
+        match self.doc.commit_with(options()) {
             Some(hash) => hash,
             None => self.doc.empty_change(options()),
-        };
+        }
+    }
+
+    fn encode_change(&mut self, hash: ChangeHash) -> Res<AppliedChange> {
         let mut change = self
             .doc
             .get_change_by_hash(&hash)

@@ -42,13 +42,30 @@ pub struct DemoSpec {
 /// Builds `spec.people` case files, each written as several changes (create,
 /// visits, procedures, tasks, consent) by `writer`.
 /// Same spec => same content (names, communes, notes, dates, statuses, ids)
-/// whatever the machine.
+/// whatever the machine. The work is shared out between the machine's cores;
+/// that changes how fast, never what.
 ///
 /// # Errors
 /// [`CoreError::InvalidValue`] when `spec.today` is too close to the ends of
 /// the calendar the case files accept, and any error of
 /// [`CaseFile::create`] or [`CaseFile::apply`].
 pub fn build(spec: &DemoSpec, writer: Writer) -> Result<Vec<CaseFile>, CoreError> {
+    build_people(spec, 0..spec.people, writer)
+}
+
+/// Builds the people of `people` (a range of positions in the caseload of
+/// `spec`), so a large caseload can be built and stored in slices: person
+/// `i` is the same whichever slice it is built in.
+///
+/// # Errors
+/// As [`build`].
+pub fn build_people(
+    spec: &DemoSpec,
+    people: std::ops::Range<usize>,
+    writer: Writer,
+) -> Result<Vec<CaseFile>, CoreError> {
+    let count = people.len();
+    let start = people.start;
     let today = day_number(&spec.today)?;
     let mut workers: Vec<&str> = spec
         .workers
@@ -60,17 +77,52 @@ pub fn build(spec: &DemoSpec, writer: Writer) -> Result<Vec<CaseFile>, CoreError
         workers.push(DEFAULT_WORKER);
     }
     let base = ChaCha8Rng::seed_from_u64(spec.seed);
+    // Most of the time goes into Automerge commits, one case file at a time,
+    // so the people are shared out between the cores.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, count.div_ceil(MIN_PEOPLE_PER_THREAD).max(1));
+    let chunk = count.div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let people = start + t * chunk..start + ((t + 1) * chunk).min(count);
+                let (base, workers) = (&base, &workers);
+                scope.spawn(move || build_range(people, base, today, workers, writer))
+            })
+            .collect();
+        let mut cases = Vec::with_capacity(count);
+        for handle in handles {
+            match handle.join() {
+                Ok(part) => cases.extend(part?),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(cases)
+    })
+}
+
+fn build_range(
+    people: std::ops::Range<usize>,
+    base: &ChaCha8Rng,
+    today: i64,
+    workers: &[&str],
+    writer: Writer,
+) -> Res<Vec<CaseFile>> {
     let mut note = String::with_capacity(NOTE_CAPACITY);
-    (0..spec.people)
+    people
         .map(|i| {
             // One stream per person: a person's content does not depend on how
-            // many people come before it or on how they were drawn.
+            // many people come before it, nor on which thread draws it.
             let mut rng = base.clone();
             rng.set_stream(i as u64);
-            build_case(&mut rng, today, &workers, writer, &mut note)
+            build_case(&mut rng, today, workers, writer, &mut note)
         })
         .collect()
 }
+
+/// Below this, a thread costs more than it saves.
+const MIN_PEOPLE_PER_THREAD: usize = 8;
 
 /// The worker named when the spec names none.
 const DEFAULT_WORKER: &str = "Démo";
@@ -368,13 +420,12 @@ const COMMUNES: &[(&str, usize)] = &[
     ("La Canourgue", 4),
 ];
 
-/// A relative or neighbour who helps: as named in a sentence, and as listed
-/// among the people present (a template).
-const RELATIVES: &[(&str, &str)] = &[
+/// Relatives or neighbours who help: as named in a sentence, and as listed
+/// among the people present (a template). Older people are helped by their
+/// children's generation, younger ones by parents, siblings and friends.
+const OLDER_RELATIVES: &[(&str, &str)] = &[
     ("sa fille", "la fille de {nom}"),
     ("son fils", "le fils de {nom}"),
-    ("sa sœur", "la sœur de {nom}"),
-    ("son frère", "le frère de {nom}"),
     ("sa nièce", "la nièce de {nom}"),
     ("son neveu", "le neveu de {nom}"),
     ("une voisine", "une voisine de {nom}"),
@@ -383,15 +434,32 @@ const RELATIVES: &[(&str, &str)] = &[
     ("son petit-fils", "le petit-fils de {nom}"),
 ];
 
+const YOUNGER_RELATIVES: &[(&str, &str)] = &[
+    ("sa mère", "la mère de {nom}"),
+    ("son père", "le père de {nom}"),
+    ("sa sœur", "la sœur de {nom}"),
+    ("son frère", "le frère de {nom}"),
+    ("une voisine", "une voisine de {nom}"),
+    ("une amie", "une amie de {nom}"),
+];
+
 const HOUSEHOLDS: &[&str] = &[
-    "Vit {seul|seule} dans une maison ancienne à l'écart du bourg, {veuf|veuve} depuis plusieurs années.",
-    "Vit en couple dans une ancienne ferme devenue trop grande, à quelques kilomètres du bourg.",
     "Vit {seul|seule} au bourg, dans un appartement au-dessus d'un ancien commerce.",
-    "{Séparé|Séparée} depuis peu, vit avec deux enfants scolarisés au collège {de_ville}.",
-    "Vit chez {proche} depuis la vente de sa maison, dans une pièce aménagée au rez-de-chaussée.",
     "Vit {seul|seule} dans un logement communal loué par la mairie.",
-    "Vit avec son conjoint, en perte d'autonomie, dont {il|elle} s'occupe au quotidien.",
     "{Installé|Installée} dans la commune depuis deux ans, sans famille à proximité.",
+    "Vit en couple dans une ancienne ferme devenue trop grande, à quelques kilomètres du bourg.",
+];
+
+const OLDER_HOUSEHOLDS: &[&str] = &[
+    "Vit {seul|seule} dans une maison ancienne à l'écart du bourg, {veuf|veuve} depuis plusieurs années.",
+    "Vit {seul|seule} depuis l'entrée de son conjoint en maison de retraite.",
+    "Vit avec son conjoint, en perte d'autonomie, dont {il|elle} s'occupe au quotidien.",
+];
+
+const YOUNGER_HOUSEHOLDS: &[&str] = &[
+    "{Séparé|Séparée} depuis peu, vit avec deux enfants scolarisés au collège {de_ville}.",
+    "Vit en couple avec un enfant en bas âge, dans une maison louée à un particulier.",
+    "Hébergé{|e} chez {proche} depuis la fin de son bail, en attendant un logement.",
 ];
 
 const RETIRED_RESOURCES: &[&str] = &[
@@ -429,209 +497,199 @@ const CONSENT_SCOPES: &[&str] = &[
 
 /// Visit topics, each with sentences for the notes of visits about it.
 const TOPICS: &[(&str, &[&str])] = &[
-    (
-        "CAF",
-        &[
-            "Point sur le dossier CAF : la déclaration trimestrielle de ressources n'avait pas été faite, \
-         nous l'avons remplie ensemble sur l'espace en ligne.",
-            "Courrier de la CAF réclamant un indu de plusieurs centaines d'euros ; {nom} ne sait pas d'où il \
-         vient, nous demanderons le détail du calcul.",
-            "Appel à la CAF depuis le téléphone de {nom} : quarante minutes d'attente avant d'obtenir une \
-         conseillère, qui confirme que le dossier est complet.",
-            "L'attestation de loyer manquait toujours dans le dossier d'aide au logement ; le propriétaire a \
-         promis de la renvoyer signée cette semaine.",
-            "La prime d'activité a été recalculée après la reprise d'un petit contrat ; nous avons vérifié \
-         ensemble le montant annoncé sur le dernier courrier.",
-            "Simulation faite sur le site de la CAF : {nom} pourrait prétendre au RSA pour quelques mois, le \
-         temps que la situation se stabilise.",
-        ],
-    ),
-    (
-        "MSA",
-        &[
-            "Le dossier MSA attend un avis d'imposition que {nom} pensait avoir envoyé ; nous en avons \
-         imprimé une copie à joindre.",
-            "Appel à la MSA : l'agence la plus proche ne reçoit plus que sur rendez-vous, un créneau est \
-         proposé dans trois semaines.",
-            "{Ancien|Ancienne} {exploitant|exploitante} agricole, {nom} relève toujours de la MSA pour la \
-         santé ; la carte Vitale n'a pas été mise à jour depuis le changement de situation.",
-            "Le formulaire de complémentaire santé solidaire de la MSA est rempli, il reste à joindre les \
-         relevés de compte des trois derniers mois.",
-            "Courrier de la MSA demandant de justifier les revenus de la location des terres ; nous avons \
-         retrouvé le bail dans le classeur.",
-            "La travailleuse sociale de la MSA a été contactée pour coordonner nos interventions et éviter \
-         de demander deux fois les mêmes papiers.",
-        ],
-    ),
-    (
-        "CPAM",
-        &[
-            "La carte Vitale ne passe plus à la pharmacie ; la CPAM évoque une mise à jour des droits, à \
-         régulariser avec l'attestation de la caisse de retraite.",
-            "Dossier de complémentaire santé solidaire envoyé à la CPAM il y a six semaines, sans réponse ; \
-         relance faite par message sur le compte ameli.",
-            "{nom} n'a plus de médecin traitant depuis le départ en retraite du médecin du bourg ; deux \
-         cabinets {de_ville} ont été appelés, sans succès pour l'instant.",
-            "Les remboursements de taxi conventionné pour les séances {a_pref} n'arrivent pas ; il manque la \
-         prescription médicale de transport.",
-            "Création du compte ameli avec {nom}, qui a reçu le code provisoire par courrier ; le mot de \
-         passe est noté dans son carnet, rangé à part.",
-            "Demande de prise en charge à 100 % en cours auprès de la CPAM, le médecin doit envoyer le \
-         protocole de soins.",
-        ],
-    ),
-    (
-        "retraite",
-        &[
-            "Le relevé de carrière comporte des trous pour les années de travail saisonnier ; {nom} a \
-         retrouvé quelques fiches de paie dans une boîte à chaussures.",
-            "Dossier de pension de réversion à compléter : il manque l'acte de décès et le livret de \
-         famille, que {proche} doit rapporter.",
-            "Estimation faite : avec une petite retraite, {nom} pourrait avoir droit à l'ASPA ; nous avons \
-         expliqué la récupération sur succession, point qui l'inquiète beaucoup.",
-            "Appel à la caisse de retraite : le versement de ce mois a été retardé par un changement de \
-         banque, il devrait arriver sous dix jours.",
-            "Demande de retraite en ligne commencée ensemble ; {nom} doit retrouver les certificats de \
-         travail de ses premiers employeurs.",
-            "Courrier de la caisse de retraite complémentaire demandant un certificat de vie ; formulaire \
-         rempli et signé, à faire tamponner en mairie.",
-        ],
-    ),
-    (
-        "logement",
-        &[
-            "Le logement est humide, moisissures au plafond de la chambre ; {nom} dort dans la pièce \
-         principale. Un signalement au service habitat de la communauté de communes est possible.",
-            "Le propriétaire tarde à faire réparer la fenêtre de la cuisine malgré deux courriers ; nous \
-         avons proposé d'en rédiger un troisième en recommandé.",
-            "Demande de logement social à renouveler avant la date anniversaire ; {nom} souhaite un \
-         rez-de-chaussée {a_ville}, plus près des commerces.",
-            "Point sur l'adaptation du logement : une douche de plain-pied serait nécessaire, le dossier \
-         d'aide peut être monté avec l'opérateur habitat du département.",
-            "Retard de loyer de deux mois ; le bailleur accepte un échéancier si la situation CAF est \
-         régularisée rapidement.",
-            "La maison est grande et difficile à entretenir ; {nom} commence à envisager un logement plus \
-         petit au bourg, sans vouloir se décider tout de suite.",
-        ],
-    ),
-    (
-        "énergie",
-        &[
-            "Le poêle à bois est la seule source de chauffage ; la réserve ne tiendra pas jusqu'à la fin de \
-         l'hiver, à voir avec le CCAS pour une aide ponctuelle.",
-            "Facture de régularisation d'électricité très élevée ; nous avons appelé le fournisseur pour \
-         obtenir un échéancier sur six mois.",
-            "Le chèque énergie de l'an dernier a été retrouvé dans un tiroir ; nous avons vérifié qu'il \
-         était encore valable et comment l'envoyer au fournisseur de fioul.",
-            "La cuve de fioul est presque vide et la livraison minimale coûte plus que ce que {nom} peut \
-         avancer ; une demande au fonds de solidarité logement est à envisager.",
-            "Température relevée dans le séjour : 15 degrés en milieu de journée. {nom} dit s'y être \
-         {habitué|habituée}, mais {proche} s'en inquiète.",
-            "Passage prévu d'un conseiller France Rénov' pour un diagnostic de l'isolation ; {nom} est \
-         d'accord pour le recevoir.",
-        ],
-    ),
-    (
-        "santé",
-        &[
-            "{nom} évoque des douleurs au genou qui limitent ses déplacements ; le rendez-vous chez le \
-         spécialiste {a_pref} est dans quatre mois.",
-            "Le pilulier est bien rempli par l'infirmière qui passe deux fois par semaine ; pas d'oubli de \
-         traitement signalé.",
-            "Sortie d'hospitalisation il y a trois semaines ; le retour à domicile se passe mieux que prévu \
-         grâce au portage de repas.",
-            "Fatigue importante et moral en baisse depuis quelques semaines ; nous avons encouragé {nom} à \
-         en parler à son médecin, ce qu'{il|elle} a accepté.",
-            "Les lunettes sont cassées depuis l'été ; un devis est demandé à l'opticien {de_ville} pour voir \
-         ce que prendra en charge la complémentaire.",
-            "Le rendez-vous chez le dentiste a été repoussé deux fois faute de transport ; un covoiturage \
-         avec une voisine est à l'étude.",
-        ],
-    ),
-    (
-        "mobilité",
-        &[
-            "{nom} ne conduit plus depuis l'hiver dernier ; le transport à la demande passe le mardi, à \
-         réserver la veille avant midi.",
-            "La voiture doit passer au contrôle technique et les réparations annoncées dépassent sa valeur ; \
-         la question de la remplacer reste ouverte.",
-            "Le permis de conduire doit être renouvelé ; la demande se fait sur le site de l'ANTS, que {nom} \
-         n'a jamais utilisé.",
-            "Pas de bus direct vers {ville} les jours de marché ; {proche} accompagne {nom} quand c'est \
-         possible, mais pas toutes les semaines.",
-            "Demande de carte grise bloquée sur le site de l'ANTS depuis le changement d'adresse ; nous \
-         avons ouvert une réclamation en ligne.",
-            "Information donnée sur la navette solidaire de l'association locale, qui fonctionne avec des \
-         chauffeurs bénévoles.",
-        ],
-    ),
-    (
-        "numérique",
-        &[
-            "{nom} n'a pas d'ordinateur et un téléphone ancien ; les démarches en ligne sont faites ensemble \
-         lors de nos visites ou à la permanence.",
-            "Mot de passe de la messagerie perdu ; récupération faite avec le numéro de téléphone, nouveau \
-         mot de passe noté dans le carnet rangé avec les papiers.",
-            "Le réseau mobile passe mal dans le hameau, il faut sortir dans la cour pour recevoir les codes \
-         de validation par SMS.",
-            "Création d'une adresse électronique réservée aux démarches administratives, plus simple que \
-         celle partagée avec {proche}.",
-            "Proposition d'un atelier numérique à la médiathèque {de_ville} ; {nom} hésite mais veut bien \
-         essayer une première séance.",
-            "Connexion par FranceConnect avec le compte ameli : plus besoin de retenir un identifiant par \
-         organisme, ce qui rassure {nom}.",
-        ],
-    ),
-    (
-        "impôts",
-        &[
-            "Déclaration de revenus faite ensemble en ligne ; {nom} n'en avait pas déposé depuis deux ans, \
-         ce qui bloquait l'ouverture de plusieurs droits.",
-            "Avis de taxe foncière difficile à régler en une fois ; un paiement échelonné est à demander au \
-         centre des finances publiques.",
-            "L'avis de non-imposition est indispensable pour les dossiers en cours ; il a été téléchargé \
-         depuis l'espace particulier et imprimé en trois exemplaires.",
-            "Rendez-vous pris à l'accueil des finances publiques {de_pref} pour une pension alimentaire \
-         déclarée en double.",
-            "Courrier des impôts sur un prélèvement à la source trop élevé ; le taux a été modulé en ligne.",
-            "{nom} pensait devoir payer la taxe d'habitation ; nous avons expliqué qu'elle ne concerne plus \
-         la résidence principale.",
-        ],
-    ),
-    (
-        "emploi",
-        &[
-            "{nom} a repris quelques heures de ménage chez des particuliers, payées en chèque emploi \
-         service ; il faudra les déclarer à la CAF.",
-            "L'inscription à France Travail est à actualiser chaque mois ; l'actualisation du mois dernier a \
-         été oubliée, la radiation est à éviter.",
-            "Un contrat saisonnier à la coopérative agricole est possible au printemps ; {nom} craint de \
-         perdre ses droits en le prenant.",
-            "Échange avec la conseillère France Travail {de_ville} pour un accompagnement global, en lien \
-         avec les difficultés de santé.",
-            "Le CV a été repris ensemble : il y manquait les années de travail à la ferme familiale, qui \
-         comptent pourtant comme expérience.",
-            "Piste d'un emploi d'aide à domicile dans l'association du canton, à condition de trouver une \
-         solution pour le transport.",
-        ],
-    ),
-    (
-        "budget",
-        &[
-            "Budget refait avec {nom} : une fois le loyer, l'électricité et l'assurance payés, il reste \
-         environ cent cinquante euros pour le mois.",
-            "Plusieurs prélèvements oubliés (téléphone, assurance obsèques, magazine) ; nous avons listé \
-         ceux à résilier.",
-            "Découvert bancaire en fin de mois et frais d'incident élevés ; l'offre client fragile est à \
-         demander à la banque.",
-            "Orientation vers l'épicerie solidaire {de_ville}, ouverte le vendredi ; {nom} accepte d'y aller \
-         avec {proche}.",
-            "La question d'un dossier de surendettement a été abordée ; {nom} préfère d'abord négocier avec \
-         ses créanciers.",
-            "Une aide financière ponctuelle du CCAS est accordée pour la facture d'eau, versée directement au \
-         fournisseur.",
-        ],
-    ),
+    ("CAF", CAF_NOTES),
+    ("MSA", MSA_NOTES),
+    ("CPAM", CPAM_NOTES),
+    ("retraite", PENSION_NOTES),
+    ("logement", HOUSING_NOTES),
+    ("énergie", ENERGY_NOTES),
+    ("santé", HEALTH_NOTES),
+    ("mobilité", MOBILITY_NOTES),
+    ("numérique", DIGITAL_NOTES),
+    ("impôts", TAX_NOTES),
+    ("emploi", WORK_NOTES),
+    ("budget", BUDGET_NOTES),
+];
+
+const CAF_NOTES: &[&str] = &[
+    "Point sur le dossier CAF : la déclaration trimestrielle de ressources n'avait pas été faite, \
+     nous l'avons remplie ensemble sur l'espace en ligne.",
+    "Courrier de la CAF réclamant un indu de plusieurs centaines d'euros ; {nom} ne sait pas d'où il \
+     vient, nous demanderons le détail du calcul.",
+    "Appel à la CAF depuis le téléphone de {nom} : quarante minutes d'attente avant d'obtenir une \
+     conseillère, qui confirme que le dossier est complet.",
+    "L'attestation de loyer manquait toujours dans le dossier d'aide au logement ; le propriétaire a \
+     promis de la renvoyer signée cette semaine.",
+    "L'aide au logement a baissé sans explication ; nous avons vérifié ensemble les ressources \
+     déclarées et le montant annoncé sur le dernier courrier.",
+    "Simulation faite sur le site de la CAF : la baisse des ressources de {nom} pourrait ouvrir droit \
+     à une aide au logement plus élevée.",
+];
+
+const MSA_NOTES: &[&str] = &[
+    "Le dossier MSA attend un avis d'imposition que {nom} pensait avoir envoyé ; nous en avons \
+     imprimé une copie à joindre.",
+    "Appel à la MSA : l'agence la plus proche ne reçoit plus que sur rendez-vous, un créneau est \
+     proposé dans trois semaines.",
+    "Ayant travaillé dans une exploitation agricole, {nom} relève toujours de la MSA pour la \
+     santé ; la carte Vitale n'a pas été mise à jour depuis le changement de situation.",
+    "Le formulaire de complémentaire santé solidaire de la MSA est rempli, il reste à joindre les \
+     relevés de compte des trois derniers mois.",
+    "Courrier de la MSA demandant de justifier les revenus de la location des terres ; nous avons \
+     retrouvé le bail dans le classeur.",
+    "La travailleuse sociale de la MSA a été contactée pour coordonner nos interventions et éviter \
+     de demander deux fois les mêmes papiers.",
+];
+
+const CPAM_NOTES: &[&str] = &[
+    "La carte Vitale ne passe plus à la pharmacie ; la CPAM évoque une mise à jour des droits, à \
+     régulariser avec l'attestation de la caisse de retraite.",
+    "Dossier de complémentaire santé solidaire envoyé à la CPAM il y a six semaines, sans réponse ; \
+     relance faite par message sur le compte ameli.",
+    "{nom} n'a plus de médecin traitant depuis le départ en retraite du médecin du bourg ; deux \
+     cabinets {de_ville} ont été appelés, sans succès pour l'instant.",
+    "Les remboursements de taxi conventionné pour les séances {a_pref} n'arrivent pas ; il manque la \
+     prescription médicale de transport.",
+    "Création du compte ameli avec {nom}, qui a reçu le code provisoire par courrier ; le mot de \
+     passe est noté dans son carnet, rangé à part.",
+    "Demande de prise en charge à 100 % en cours auprès de la CPAM, le médecin doit envoyer le \
+     protocole de soins.",
+];
+
+const PENSION_NOTES: &[&str] = &[
+    "Le relevé de carrière comporte des trous pour les années de travail saisonnier ; {nom} a \
+     retrouvé quelques fiches de paie dans une boîte à chaussures.",
+    "Dossier de pension de réversion à compléter : il manque l'acte de décès et le livret de \
+     famille, que {proche} doit rapporter.",
+    "Estimation faite : avec une petite retraite, {nom} pourrait avoir droit à l'ASPA ; nous avons \
+     expliqué la récupération sur succession, point qui l'inquiète beaucoup.",
+    "Appel à la caisse de retraite : le versement de ce mois a été retardé par un changement de \
+     banque, il devrait arriver sous dix jours.",
+    "Demande de retraite en ligne commencée ensemble ; {nom} doit retrouver les certificats de \
+     travail de ses premiers employeurs.",
+    "Courrier de la caisse de retraite complémentaire demandant un certificat de vie ; formulaire \
+     rempli et signé, à faire tamponner en mairie.",
+];
+
+const HOUSING_NOTES: &[&str] = &[
+    "Le logement est humide, moisissures au plafond de la chambre ; {nom} dort dans la pièce \
+     principale. Un signalement au service habitat de la communauté de communes est possible.",
+    "Le propriétaire tarde à faire réparer la fenêtre de la cuisine malgré deux courriers ; nous \
+     avons proposé d'en rédiger un troisième en recommandé.",
+    "Demande de logement social à renouveler avant la date anniversaire ; {nom} souhaite un \
+     rez-de-chaussée {a_ville}, plus près des commerces.",
+    "Point sur l'adaptation du logement : une douche de plain-pied serait nécessaire, le dossier \
+     d'aide peut être monté avec l'opérateur habitat du département.",
+    "Retard de loyer de deux mois ; le bailleur accepte un échéancier si la situation CAF est \
+     régularisée rapidement.",
+    "La maison est grande et difficile à entretenir ; {nom} commence à envisager un logement plus \
+     petit au bourg, sans vouloir se décider tout de suite.",
+];
+
+const ENERGY_NOTES: &[&str] = &[
+    "Le poêle à bois est la seule source de chauffage ; la réserve ne tiendra pas jusqu'à la fin de \
+     l'hiver, à voir avec le CCAS pour une aide ponctuelle.",
+    "Facture de régularisation d'électricité très élevée ; nous avons appelé le fournisseur pour \
+     obtenir un échéancier sur six mois.",
+    "Le chèque énergie de l'an dernier a été retrouvé dans un tiroir ; nous avons vérifié qu'il \
+     était encore valable et comment l'envoyer au fournisseur de fioul.",
+    "La cuve de fioul est presque vide et la livraison minimale coûte plus que ce que {nom} peut \
+     avancer ; une demande au fonds de solidarité logement est à envisager.",
+    "Le séjour est difficile à chauffer : 15 degrés l'hiver dernier en milieu de journée. {nom} dit s'y être \
+     {habitué|habituée}, mais {proche} s'en inquiète.",
+    "Passage prévu d'un conseiller France Rénov' pour un diagnostic de l'isolation ; {nom} est \
+     d'accord pour le recevoir.",
+];
+
+const HEALTH_NOTES: &[&str] = &[
+    "{nom} évoque des douleurs au genou qui limitent ses déplacements ; le rendez-vous chez le \
+     spécialiste {a_pref} est dans quatre mois.",
+    "Le pilulier est bien rempli par l'infirmière qui passe deux fois par semaine ; pas d'oubli de \
+     traitement signalé.",
+    "Sortie d'hospitalisation il y a trois semaines ; le retour à domicile se passe mieux que prévu \
+     grâce au portage de repas.",
+    "Fatigue importante et moral en baisse depuis quelques semaines ; nous avons encouragé {nom} à \
+     en parler à son médecin, ce qu'{il|elle} a accepté.",
+    "Les lunettes sont cassées depuis l'été ; un devis est demandé à l'opticien {de_ville} pour voir \
+     ce que prendra en charge la complémentaire.",
+    "Le rendez-vous chez le dentiste a été repoussé deux fois faute de transport ; un covoiturage \
+     avec une voisine est à l'étude.",
+];
+
+const MOBILITY_NOTES: &[&str] = &[
+    "{nom} ne conduit plus depuis l'hiver dernier ; le transport à la demande passe le mardi, à \
+     réserver la veille avant midi.",
+    "La voiture doit passer au contrôle technique et les réparations annoncées dépassent sa valeur ; \
+     la question de la remplacer reste ouverte.",
+    "Le permis de conduire doit être renouvelé ; la demande se fait sur le site de l'ANTS, que {nom} \
+     n'a jamais utilisé.",
+    "Pas de bus direct vers {ville} les jours de marché ; {proche} accompagne {nom} quand c'est \
+     possible, mais pas toutes les semaines.",
+    "Demande de carte grise bloquée sur le site de l'ANTS depuis le changement d'adresse ; nous \
+     avons ouvert une réclamation en ligne.",
+    "Information donnée sur la navette solidaire de l'association locale, qui fonctionne avec des \
+     chauffeurs bénévoles.",
+];
+
+const DIGITAL_NOTES: &[&str] = &[
+    "{nom} n'a pas d'ordinateur et un téléphone ancien ; les démarches en ligne sont faites ensemble \
+     lors de nos visites ou à la permanence.",
+    "Mot de passe de la messagerie perdu ; récupération faite avec le numéro de téléphone, nouveau \
+     mot de passe noté dans le carnet rangé avec les papiers.",
+    "Le réseau mobile passe mal dans le hameau, il faut sortir dans la cour pour recevoir les codes \
+     de validation par SMS.",
+    "Création d'une adresse électronique réservée aux démarches administratives, plus simple que \
+     celle partagée avec {proche}.",
+    "Proposition d'un atelier numérique à la médiathèque {de_ville} ; {nom} hésite mais veut bien \
+     essayer une première séance.",
+    "Connexion par FranceConnect avec le compte ameli : plus besoin de retenir un identifiant par \
+     organisme, ce qui rassure {nom}.",
+];
+
+const TAX_NOTES: &[&str] = &[
+    "Déclaration de revenus faite ensemble en ligne ; {nom} n'en avait pas déposé depuis deux ans, \
+     ce qui bloquait l'ouverture de plusieurs droits.",
+    "Avis de taxe foncière difficile à régler en une fois ; un paiement échelonné est à demander au \
+     centre des finances publiques.",
+    "L'avis de non-imposition est indispensable pour les dossiers en cours ; il a été téléchargé \
+     depuis l'espace particulier et imprimé en trois exemplaires.",
+    "Rendez-vous pris à l'accueil des finances publiques {de_pref} pour une pension alimentaire \
+     déclarée en double.",
+    "Courrier des impôts sur un prélèvement à la source trop élevé ; le taux a été modulé en ligne.",
+    "{nom} pensait devoir payer la taxe d'habitation ; nous avons expliqué qu'elle ne concerne plus \
+     la résidence principale.",
+];
+
+const WORK_NOTES: &[&str] = &[
+    "Simulation faite sur le site de la CAF : avec ce petit contrat, {nom} garderait une partie du \
+     RSA et toucherait la prime d'activité.",
+    "{nom} a repris quelques heures de ménage chez des particuliers, payées en chèque emploi \
+     service ; il faudra les déclarer à la CAF.",
+    "L'inscription à France Travail est à actualiser chaque mois ; l'actualisation du mois dernier a \
+     été oubliée, la radiation est à éviter.",
+    "Un contrat saisonnier à la coopérative agricole est possible au printemps ; {nom} craint de \
+     perdre ses droits en le prenant.",
+    "Échange avec la conseillère France Travail {de_ville} pour un accompagnement global, en lien \
+     avec les difficultés de santé.",
+    "Le CV a été repris ensemble : il y manquait les années de travail à la ferme familiale, qui \
+     comptent pourtant comme expérience.",
+    "Piste d'un emploi d'aide à domicile dans l'association du canton, à condition de trouver une \
+     solution pour le transport.",
+];
+
+const BUDGET_NOTES: &[&str] = &[
+    "Budget refait avec {nom} : une fois le loyer, l'électricité et l'assurance payés, il reste \
+     environ cent cinquante euros pour le mois.",
+    "Plusieurs prélèvements oubliés (téléphone, assurance obsèques, magazine) ; nous avons listé \
+     ceux à résilier.",
+    "Découvert bancaire en fin de mois et frais d'incident élevés ; l'offre client fragile est à \
+     demander à la banque.",
+    "Orientation vers l'épicerie solidaire {de_ville}, ouverte le vendredi ; {nom} accepte d'y aller \
+     avec {proche}.",
+    "La question d'un dossier de surendettement a été abordée ; {nom} préfère d'abord négocier avec \
+     ses créanciers.",
+    "Une aide financière ponctuelle du CCAS est accordée pour la facture d'eau, versée directement au \
+     fournisseur.",
 ];
 
 const HOME_OPENINGS: &[&str] = &[
@@ -641,16 +699,22 @@ const HOME_OPENINGS: &[&str] = &[
      questions sur un carnet depuis notre dernière rencontre.",
     "Nous avons retrouvé {nom} dans la pièce principale, la seule vraiment chauffée de la maison.",
     "Visite au domicile en présence de {proche}, qui aide {nom} pour les courses et les rendez-vous.",
-    "Arrivée avec un peu de retard : la route du hameau était encore glissante. {nom} nous a reçus \
-     dans la cuisine.",
     "Rendez-vous au domicile de {nom}, fixé lors de notre dernier appel. {Il|Elle} paraissait plus \
      {reposé|reposée} que la fois précédente.",
+];
+
+/// Home openings that only make sense from November to March.
+const WINTER_HOME_OPENINGS: &[&str] = &[
+    "Arrivée avec un peu de retard : la route du hameau était encore glissante. {nom} nous a reçus \
+     dans la cuisine.",
+    "Visite par grand froid ; {nom} nous attendait près du poêle, la seule pièce chauffée étant la \
+     cuisine.",
 ];
 
 const OFFICE_OPENINGS: &[&str] = &[
     "{nom} est {venu|venue} à la {lieu} avec un courrier qu'{il|elle} ne comprenait pas.",
     "Rendez-vous à la {lieu}. {nom} a été {déposé|déposée} par {proche}, faute de voiture.",
-    "Entretien à la {lieu}, dans le bureau prêté le jeudi matin.",
+    "Entretien à la {lieu}, dans le petit bureau réservé aux rendez-vous.",
     "{nom} s'est {présenté|présentée} à l'heure à la {lieu}, avec les documents demandés la dernière \
      fois, à une pièce près.",
 ];
@@ -684,8 +748,6 @@ const GENERAL: &[&str] = &[
      dehors du facteur et de l'infirmière.",
     "Le facteur passe tous les jours et peut signaler une difficulté dans le cadre du service de \
      veille.",
-    "La neige annoncée cette semaine pourrait bloquer le chemin d'accès ; {nom} a de quoi tenir \
-     quelques jours.",
     "Un justificatif de domicile de moins de trois mois manque encore ; la dernière facture d'eau fera \
      l'affaire.",
     "Nous avons photocopié la carte d'identité, le RIB et la dernière attestation de paiement, pour \
@@ -726,18 +788,26 @@ const GENERAL: &[&str] = &[
     "Échange avec l'infirmière libérale, de passage au même moment : rien d'alarmant, mais une \
      vigilance sur l'alimentation.",
     "Le portage de repas fonctionne bien, même si {nom} trouve les menus trop répétitifs.",
-    "Le chauffage au bois demande de porter les bûches depuis l'appentis ; {proche} a rentré une \
-     réserve pour la semaine.",
     "Le téléphone fixe a été coupé par erreur lors du passage à la fibre ; une réclamation est ouverte \
      auprès de l'opérateur.",
     "Le courrier arrive encore à l'ancienne adresse ; un suivi de courrier a été demandé et les \
      organismes prévenus.",
-    "{nom} a parlé de son inquiétude pour l'hiver et le coût du chauffage ; nous avons regardé ensemble \
-     les aides possibles.",
     "Pas de difficulté particulière depuis la dernière visite ; les rendez-vous médicaux ont été \
      honorés.",
     "Le rendez-vous médical {a_pref} tombe un jour sans transport à la demande ; {proche} pourrait \
      poser une demi-journée.",
+];
+
+/// Everyday sentences that only make sense from November to March.
+const WINTER_GENERAL: &[&str] = &[
+    "La neige annoncée cette semaine pourrait bloquer le chemin d'accès ; {nom} a de quoi tenir \
+     quelques jours.",
+    "Le chauffage au bois demande de porter les bûches depuis l'appentis ; {proche} a rentré une \
+     réserve pour la semaine.",
+    "{nom} a parlé de son inquiétude pour l'hiver et le coût du chauffage ; nous avons regardé \
+     ensemble les aides possibles.",
+    "La maison était froide à notre arrivée ; {nom} n'allume le chauffage qu'en fin de journée pour \
+     économiser.",
 ];
 
 const CLOSINGS: &[&str] = &[
@@ -783,8 +853,24 @@ fn agency_weight(agency: Agency, retired: bool) -> u32 {
     }
 }
 
-fn agency_whats(agency: Agency) -> &'static [&'static str] {
+/// What a procedure with `agency` can be about; retired people do not claim
+/// working-age benefits.
+fn agency_whats(agency: Agency, retired: bool) -> &'static [&'static str] {
     match agency {
+        Agency::Caf if retired => &["APL", "déclaration de changement de situation"],
+        Agency::Msa if retired => &["complémentaire santé solidaire", "APL"],
+        Agency::Cpam if retired => &[
+            "complémentaire santé solidaire",
+            "carte Vitale",
+            "déclaration de médecin traitant",
+            "remboursement de transport sanitaire",
+            "affection de longue durée",
+        ],
+        Agency::Retraite if !retired => &["pension de réversion", "régularisation du relevé de carrière"],
+        Agency::Mdph if retired => &[
+            "carte mobilité inclusion",
+            "prestation de compensation du handicap",
+        ],
         Agency::Caf => &[
             "RSA",
             "APL",
@@ -936,9 +1022,12 @@ struct Persona {
     de_town: String,
     a_prefecture: String,
     de_prefecture: String,
-    relative: usize,
+    /// Who helps, as in [`OLDER_RELATIVES`].
+    relative: (&'static str, &'static str),
     birth_year: Option<i64>,
     retired: bool,
+    /// How likely each of [`TOPICS`] is to come up at all.
+    topic_weights: Vec<u32>,
     /// Indices in [`TOPICS`] the follow-up is mostly about.
     main_topics: Vec<usize>,
     /// Index in the workers of the person's referent.
@@ -976,7 +1065,15 @@ fn build_case(
     };
 
     let mut situation = String::with_capacity(320);
-    let household = pick(rng, HOUSEHOLDS);
+    let household = pick_either(
+        rng,
+        HOUSEHOLDS,
+        if who.retired {
+            OLDER_HOUSEHOLDS
+        } else {
+            YOUNGER_HOUSEHOLDS
+        },
+    );
     render(&mut situation, household, &none);
     situation.push(' ');
     let resources = pick(
@@ -1024,7 +1121,7 @@ fn build_case(
             date: day_text(day)?,
             scope: pick(rng, CONSENT_SCOPES).to_string(),
         };
-        case.apply(&Edit::RecordConsent(consent), &opened)?;
+        case.apply_in_memory(&Edit::RecordConsent(consent), &opened)?;
     }
 
     // Procedures are opened during visits, most often the first ones.
@@ -1043,10 +1140,10 @@ fn build_case(
         let worker = workers[visit.worker];
         let ctx = context(worker, visit.day, visit.minute)?;
         let new_visit = draw_visit(rng, &who, workers, visit, ctx.local_time.clone(), note)?;
-        case.apply(&Edit::AddVisit(new_visit), &ctx)?;
+        case.apply_in_memory(&Edit::AddVisit(new_visit), &ctx)?;
         while procedures.next_if_eq(&i).is_some() {
             if let Some(p) = draw_procedure(rng, &who, today, &mut used_whats)? {
-                case.apply(&Edit::AddProcedure(p), &ctx)?;
+                case.apply_in_memory(&Edit::AddProcedure(p), &ctx)?;
             }
         }
     }
@@ -1072,12 +1169,12 @@ fn build_case(
             assignee: assignee.to_owned(),
         };
         let ctx = context(referent, created, 17 * 60 + 5 * rng.random_range(0..12u32))?;
-        case.apply(&Edit::AddTask(task), &ctx)?;
+        case.apply_in_memory(&Edit::AddTask(task), &ctx)?;
         let done = rng.random_bool(if due < today { 0.6 } else { 0.15 });
         if done {
             let when = due.min(today).max(created);
             let ctx = context(assignee, when, 9 * 60 + 5 * rng.random_range(0..96u32))?;
-            case.apply(&Edit::SetTaskDone { id, done: true }, &ctx)?;
+            case.apply_in_memory(&Edit::SetTaskDone { id, done: true }, &ctx)?;
         }
     }
     Ok(case)
@@ -1095,20 +1192,21 @@ fn draw_persona(rng: &mut ChaCha8Rng, workers: usize) -> Persona {
         Some(year) => year <= 1962,
         None => rng.random_bool(0.5),
     };
-    // Older people's follow-ups are more about pensions, health and heating.
-    let weights: Vec<u32> = TOPICS
+    // Older people's follow-ups are more about pensions, health and heating,
+    // younger people's about work and family benefits.
+    let topic_weights: Vec<u32> = TOPICS
         .iter()
-        .map(|(topic, _)| match *topic {
-            "retraite" | "santé" | "énergie" if retired => 4,
-            "emploi" | "CAF" if !retired => 4,
-            "emploi" => 0,
+        .map(|(topic, _)| match (*topic, retired) {
+            ("retraite" | "santé" | "énergie", true) | ("emploi" | "CAF", false) => 4,
+            ("emploi", true) | ("retraite", false) => 0,
+            ("CAF", true) => 1,
             _ => 2,
         })
         .collect();
     let topic_count = rng.random_range(2..=4usize);
     let mut main_topics = Vec::with_capacity(topic_count);
     while main_topics.len() < topic_count {
-        let topic = weighted_index(rng, &weights);
+        let topic = weighted_index(rng, &topic_weights);
         if !main_topics.contains(&topic) {
             main_topics.push(topic);
         }
@@ -1125,9 +1223,17 @@ fn draw_persona(rng: &mut ChaCha8Rng, workers: usize) -> Persona {
         de_town: with_preposition("de", town),
         a_prefecture: with_preposition("à", department.prefecture),
         de_prefecture: with_preposition("de", department.prefecture),
-        relative: rng.random_range(0..RELATIVES.len()),
+        relative: *pick(
+            rng,
+            if retired {
+                OLDER_RELATIVES
+            } else {
+                YOUNGER_RELATIVES
+            },
+        ),
         birth_year,
         retired,
+        topic_weights,
         main_topics,
         referent: rng.random_range(0..workers),
     }
@@ -1152,7 +1258,13 @@ fn plan_visits(rng: &mut ChaCha8Rng, today: i64, who: &Persona, workers: usize) 
                 6 => 2,
                 _ => 0,
             };
-            let minute = 9 * 60 + 15 * rng.random_range(0..30u32);
+            // Quarter-hour slots from 9:00 to 11:45 and from 14:00 to 16:30.
+            let slot = rng.random_range(0..23u32);
+            let minute = if slot < 12 {
+                9 * 60 + 15 * slot
+            } else {
+                14 * 60 + 15 * (slot - 12)
+            };
             let worker = if workers > 1 && rng.random_bool(0.2) {
                 rng.random_range(0..workers)
             } else {
@@ -1211,7 +1323,7 @@ fn draw_visit(
     };
     if rng.random_bool(with_relative) {
         let mut relative = String::with_capacity(48);
-        render(&mut relative, RELATIVES[who.relative].1, &vars);
+        render(&mut relative, who.relative.1, &vars);
         present.push(relative);
     }
     if kind == VisitKind::Home && !others.is_empty() && rng.random_bool(0.12) {
@@ -1225,7 +1337,7 @@ fn draw_visit(
         let topic = if rng.random_bool(0.8) {
             *pick(rng, &who.main_topics)
         } else {
-            rng.random_range(0..TOPICS.len())
+            weighted_index(rng, &who.topic_weights)
         };
         if !topics.contains(&topic) {
             topics.push(topic);
@@ -1233,11 +1345,13 @@ fn draw_visit(
     }
 
     note.clear();
-    write_note(rng, note, &vars, kind, &topics);
+    let (_, month, _) = civil_from_days(planned.day);
+    let winter = matches!(month, 11 | 12 | 1 | 2 | 3);
+    write_note(rng, note, &vars, kind, winter, &topics);
     Ok(NewVisit {
         id: random_id::<VisitId>(rng)?,
         at,
-        place: place.clone(),
+        place,
         kind,
         present,
         topics: topics.iter().map(|&t| TOPICS[t].0.to_owned()).collect(),
@@ -1248,24 +1362,35 @@ fn draw_visit(
 
 /// A note of about `NOTE_TARGET` bytes: an opening that fits how the visit
 /// took place, a paragraph per topic, everyday observations, then next steps.
-fn write_note(rng: &mut ChaCha8Rng, out: &mut String, vars: &Vars<'_>, kind: VisitKind, topics: &[usize]) {
+fn write_note(
+    rng: &mut ChaCha8Rng,
+    out: &mut String,
+    vars: &Vars<'_>,
+    kind: VisitKind,
+    winter: bool,
+    topics: &[usize],
+) {
     let target = rng.random_range(NOTE_TARGET);
     let closing = pick(rng, CLOSINGS);
-    let openings = match kind {
-        VisitKind::Home => HOME_OPENINGS,
-        VisitKind::Office => OFFICE_OPENINGS,
-        VisitKind::Phone => PHONE_OPENINGS,
-        VisitKind::Other => OTHER_OPENINGS,
+    let (openings, winter_openings): (&[&str], &[&str]) = match kind {
+        VisitKind::Home if winter => (HOME_OPENINGS, WINTER_HOME_OPENINGS),
+        VisitKind::Home => (HOME_OPENINGS, &[]),
+        VisitKind::Office => (OFFICE_OPENINGS, &[]),
+        VisitKind::Phone => (PHONE_OPENINGS, &[]),
+        VisitKind::Other => (OTHER_OPENINGS, &[]),
     };
-    let opening = pick(rng, openings);
+    let opening = pick_either(rng, openings, winter_openings);
     render(out, opening, vars);
+    // Stop adding once the closing would reach the target: notes then end
+    // within one sentence of it.
+    let full = |out: &String| out.len() + closing.len() >= target;
     for &topic in topics {
         let pool = TOPICS[topic].1;
         let wanted = rng.random_range(1..=2);
         let sentences = index::sample(rng, pool.len(), wanted);
         let mut paragraph_open = false;
         for s in sentences {
-            if out.len() + closing.len() >= target {
+            if full(out) {
                 break;
             }
             out.push_str(if paragraph_open { " " } else { "\n\n" });
@@ -1273,14 +1398,20 @@ fn write_note(rng: &mut ChaCha8Rng, out: &mut String, vars: &Vars<'_>, kind: Vis
             render(out, pool[s], vars);
         }
     }
-    let mut paragraph_open = false;
-    for s in index::sample(rng, GENERAL.len(), GENERAL.len()) {
-        if out.len() + closing.len() >= target {
+    let seasonal: &[&str] = if winter { WINTER_GENERAL } else { &[] };
+    let pool_len = GENERAL.len() + seasonal.len();
+    let per_paragraph = rng.random_range(3..=4);
+    for (n, s) in index::sample(rng, pool_len, pool_len).into_iter().enumerate() {
+        if full(out) {
             break;
         }
-        out.push_str(if paragraph_open { " " } else { "\n\n" });
-        paragraph_open = true;
-        render(out, GENERAL[s], vars);
+        out.push_str(if n % per_paragraph == 0 { "\n\n" } else { " " });
+        let sentence = if s < GENERAL.len() {
+            GENERAL[s]
+        } else {
+            seasonal[s - GENERAL.len()]
+        };
+        render(out, sentence, vars);
     }
     out.push_str("\n\n");
     render(out, closing, vars);
@@ -1297,7 +1428,7 @@ fn draw_procedure(
         .map(|a| agency_weight(*a, who.retired))
         .collect();
     let agency = Agency::ALL[weighted_index(rng, &weights)];
-    let what = *pick(rng, agency_whats(agency));
+    let what = *pick(rng, agency_whats(agency, who.retired));
     // A second file for the same thing would not happen; drop it rather than
     // draw again, so the number of draws stays fixed.
     if used.contains(&(agency, what)) {
@@ -1308,9 +1439,10 @@ fn draw_procedure(
     let status = ProcedureStatus::ALL[weighted_index(rng, &weights)];
     let next_step = pick(rng, next_steps(status)).to_string();
     let dated = rng.random_bool(if status.is_open() { 0.8 } else { 0.2 });
-    let due = match dated {
-        true => Some(day_text(today + rng.random_range(-60..=60i64))?),
-        false => None,
+    let due = if dated {
+        Some(day_text(today + rng.random_range(-60..=60i64))?)
+    } else {
+        None
     };
     Ok(Some(NewProcedure {
         id: random_id::<ProcedureId>(rng)?,
@@ -1343,8 +1475,8 @@ fn render(out: &mut String, template: &str, vars: &Vars<'_>) {
         } else {
             match token {
                 "nom" => out.push_str(&who.civil_name),
-                "proche" => out.push_str(RELATIVES[who.relative].0),
-                "Proche" => push_capitalised(out, RELATIVES[who.relative].0),
+                "proche" => out.push_str(who.relative.0),
+                "Proche" => push_capitalised(out, who.relative.0),
                 "a_commune" => out.push_str(&who.a_commune),
                 "de_commune" => out.push_str(&who.de_commune),
                 "ville" => out.push_str(who.town),
@@ -1387,6 +1519,12 @@ fn with_preposition(preposition: &str, place: &str) -> String {
     } else {
         format!("{preposition} {place}")
     }
+}
+
+/// An item of `a` or `b`, as if they were one list.
+fn pick_either<'a>(rng: &mut ChaCha8Rng, a: &[&'a str], b: &[&'a str]) -> &'a str {
+    let i = rng.random_range(0..a.len() + b.len());
+    if i < a.len() { a[i] } else { b[i - a.len()] }
 }
 
 fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
@@ -1489,8 +1627,13 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::{BTreeSet, HashSet};
+    use std::sync::OnceLock;
+
     use super::*;
     use carnet_core::{CaseFileView, DeviceId};
+
+    const SEED: u64 = 11;
 
     fn writer() -> Writer {
         let device: DeviceId = "6f1c1f0e-2b5e-4c44-9a53-3e0b7f1d2a10".parse().unwrap();
@@ -1510,6 +1653,18 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_slice_of_the_caseload_is_the_same_people_as_the_whole() {
+        let spec = spec(12, SEED);
+        let whole = views(&spec);
+        let slice: Vec<CaseFileView> = build_people(&spec, 5..9, writer())
+            .unwrap()
+            .iter()
+            .map(CaseFile::view)
+            .collect();
+        assert_eq!(slice, whole[5..9]);
+    }
+
     fn views(spec: &DemoSpec) -> Vec<CaseFileView> {
         build(spec, writer())
             .unwrap()
@@ -1518,9 +1673,20 @@ mod tests {
             .collect()
     }
 
+    /// One caseload of 200 people shared by the tests that only read it, with
+    /// the number of changes of each case file: building is the slow part.
+    fn caseload() -> &'static (Vec<CaseFileView>, Vec<usize>) {
+        static CASELOAD: OnceLock<(Vec<CaseFileView>, Vec<usize>)> = OnceLock::new();
+        CASELOAD.get_or_init(|| {
+            let mut cases = build(&spec(200, SEED), writer()).unwrap();
+            let changes = cases.iter_mut().map(|c| c.change_hashes().len()).collect();
+            (cases.iter().map(CaseFile::view).collect(), changes)
+        })
+    }
+
     #[test]
     fn the_same_spec_gives_the_same_case_files() {
-        let spec = spec(20, 42);
+        let spec = spec(20, SEED);
         let mut one = build(&spec, writer()).unwrap();
         let mut two = build(&spec, writer()).unwrap();
         assert_eq!(one.len(), 20);
@@ -1530,30 +1696,29 @@ mod tests {
             // Same changes too: same actor, times, messages and order.
             assert_eq!(a.heads(), b.heads());
         }
-    }
-
-    #[test]
-    fn a_small_caseload_is_the_start_of_a_larger_one() {
-        assert_eq!(views(&spec(5, 9)), views(&spec(12, 9))[..5]);
+        // However many people are built, and on however many threads.
+        let built: Vec<CaseFileView> = one.iter().map(CaseFile::view).collect();
+        assert_eq!(built, caseload().0[..20]);
+        let mut small = spec.clone();
+        small.people = 3;
+        assert_eq!(views(&small), caseload().0[..3]);
     }
 
     #[test]
     fn another_seed_gives_other_people() {
-        let names = |seed| -> Vec<String> {
-            views(&spec(20, seed))
-                .into_iter()
-                .map(|v| v.person.name)
-                .collect()
-        };
-        let (a, b) = (names(1), names(2));
-        let differing = a.iter().zip(&b).filter(|(x, y)| x != y).count();
-        assert!(differing >= 15, "{a:?} vs {b:?}");
+        let other: Vec<String> = views(&spec(20, SEED + 1))
+            .into_iter()
+            .map(|v| v.person.name)
+            .collect();
+        let ours: Vec<&String> = caseload().0[..20].iter().map(|v| &v.person.name).collect();
+        let differing = ours.iter().zip(&other).filter(|(a, b)| **a != *b).count();
+        assert!(differing >= 15, "{ours:?} vs {other:?}");
     }
 
     #[test]
     fn ids_are_distinct_version_4_uuids() {
-        let mut seen = std::collections::HashSet::new();
-        for view in views(&spec(50, 3)) {
+        let mut seen = HashSet::new();
+        for view in &caseload().0 {
             let ids = std::iter::once(view.id.to_string())
                 .chain(view.visits.iter().map(|v| v.id.to_string()))
                 .chain(view.procedures.iter().map(|p| p.id.to_string()))
@@ -1568,7 +1733,7 @@ mod tests {
 
     #[test]
     fn notes_are_a_few_hundred_words() {
-        let notes: Vec<usize> = views(&spec(50, 5))
+        let notes: Vec<usize> = caseload().0[..50]
             .iter()
             .flat_map(|v| v.visits.iter().map(|visit| visit.note.len()))
             .collect();
@@ -1584,7 +1749,7 @@ mod tests {
 
     #[test]
     fn people_have_between_two_and_eight_visits_five_on_average() {
-        let counts: Vec<usize> = views(&spec(200, 11)).iter().map(|v| v.visits.len()).collect();
+        let counts: Vec<usize> = caseload().0.iter().map(|v| v.visits.len()).collect();
         assert!(counts.iter().all(|c| (2..=8).contains(c)), "{counts:?}");
         let average = counts.iter().sum::<usize>() as f64 / counts.len() as f64;
         assert!((4.6..=5.4).contains(&average), "average of {average} visits");
@@ -1593,9 +1758,10 @@ mod tests {
 
     #[test]
     fn every_person_has_a_name_a_commune_and_a_phone() {
-        for view in views(&spec(100, 13)) {
+        let mut communes = BTreeSet::new();
+        for view in &caseload().0 {
             let person = &view.person;
-            assert!(person.name.contains(' '), "{person:?}");
+            assert!(person.name.trim().contains(' '), "{person:?}");
             assert!(COMMUNES.iter().any(|(c, _)| *c == person.commune), "{person:?}");
             assert!(
                 person.phone.starts_with("06 ") && person.phone.len() == 14,
@@ -1603,15 +1769,17 @@ mod tests {
             );
             assert!(!person.situation.is_empty());
             assert!(person.birth_year.is_none_or(|y| (1935..=2005).contains(&y)));
+            communes.insert(person.commune.as_str());
         }
+        assert!(communes.len() >= 30, "only {} communes", communes.len());
     }
 
     #[test]
     fn dates_fall_where_a_caseload_seen_today_would_have_them() {
-        let spec = spec(100, 17);
+        let spec = spec(0, SEED);
         let today = day_number(&spec.today).unwrap();
         let mut consented = 0;
-        for view in views(&spec) {
+        for view in &caseload().0 {
             let days: Vec<i64> = view
                 .visits
                 .iter()
@@ -1642,13 +1810,15 @@ mod tests {
                 assert!(v.duration_min.is_some_and(|d| (15..=120).contains(&d)));
             }
         }
-        assert!((80..=98).contains(&consented), "{consented} consents out of 100");
+        assert!(
+            (165..=195).contains(&consented),
+            "{consented} consents out of 200"
+        );
     }
 
     #[test]
     fn case_files_are_built_in_several_changes() {
-        let mut cases = build(&spec(100, 19), writer()).unwrap();
-        let counts: Vec<usize> = cases.iter_mut().map(|c| c.change_hashes().len()).collect();
+        let counts = &caseload().1;
         assert!(counts.iter().all(|&c| c >= 3), "{counts:?}");
         let average = counts.iter().sum::<usize>() as f64 / counts.len() as f64;
         assert!((8.0..=12.0).contains(&average), "average of {average} changes");
@@ -1656,14 +1826,17 @@ mod tests {
 
     #[test]
     fn procedures_and_tasks_vary_and_some_tasks_are_done() {
-        let views = views(&spec(100, 23));
-        let procedures: usize = views.iter().map(|v| v.procedures.len()).sum();
-        assert!((150..=230).contains(&procedures), "{procedures} procedures");
-        let agencies: std::collections::BTreeSet<_> = views
+        let views = &caseload().0;
+        let procedures = views.iter().map(|v| v.procedures.len()).sum::<usize>() as f64 / 200.0;
+        assert!(
+            (1.6..=2.2).contains(&procedures),
+            "{procedures} procedures per person"
+        );
+        let agencies: BTreeSet<_> = views
             .iter()
             .flat_map(|v| v.procedures.iter().map(|p| p.agency))
             .collect();
-        assert!(agencies.len() >= 7, "{agencies:?}");
+        assert!(agencies.len() >= 8, "{agencies:?}");
         let tasks: Vec<_> = views.iter().flat_map(|v| v.tasks.iter()).collect();
         let done = tasks.iter().filter(|t| t.done).count();
         assert!(
@@ -1674,11 +1847,57 @@ mod tests {
     }
 
     #[test]
+    fn summer_notes_do_not_talk_about_snow_and_retirees_do_not_look_for_work() {
+        let markers = [
+            "neige",
+            "glissante",
+            "grand froid",
+            "bûches",
+            "pour l'hiver",
+            "maison était froide",
+        ];
+        let winter = WINTER_GENERAL.iter().chain(WINTER_HOME_OPENINGS);
+        assert!(winter.clone().all(|t| markers.iter().any(|m| t.contains(m))));
+        let (mut summer_visits, mut winter_mentions, mut retirees) = (0, 0, 0);
+        for view in &caseload().0 {
+            for visit in &view.visits {
+                let month = &visit.at.as_ref().unwrap().as_str()[5..7];
+                let mentions = markers.iter().any(|m| visit.note.contains(m));
+                if ["06", "07", "08", "09"].contains(&month) {
+                    summer_visits += 1;
+                    assert!(!mentions, "winter in a note of month {month}: {}", visit.note);
+                } else if mentions {
+                    winter_mentions += 1;
+                }
+            }
+            if view.person.birth_year.is_some_and(|y| y <= 1962) {
+                retirees += 1;
+                assert!(
+                    view.visits
+                        .iter()
+                        .all(|v| !v.topics.iter().any(|t| t == "emploi"))
+                );
+                assert!(view.procedures.iter().all(|p| p.agency != Agency::FranceTravail));
+                assert!(view.procedures.iter().all(|p| p.what != "RSA"));
+            }
+        }
+        assert!(
+            summer_visits > 100 && retirees > 50,
+            "{summer_visits} summer visits, {retirees} retirees"
+        );
+        assert!(
+            winter_mentions > 20,
+            "{winter_mentions} winter notes mention the cold"
+        );
+    }
+
+    #[test]
     fn no_workers_means_the_demo_worker() {
-        let mut spec = spec(3, 29);
-        spec.workers.clear();
+        let mut spec = spec(3, SEED);
+        spec.workers = vec!["  ".into()];
         for view in views(&spec) {
             assert!(view.visits.iter().all(|v| v.worker == DEFAULT_WORKER));
+            assert!(view.tasks.iter().all(|t| t.assignee == DEFAULT_WORKER));
         }
     }
 
@@ -1693,6 +1912,10 @@ mod tests {
         };
         let pools = [
             HOUSEHOLDS,
+            OLDER_HOUSEHOLDS,
+            YOUNGER_HOUSEHOLDS,
+            WINTER_HOME_OPENINGS,
+            WINTER_GENERAL,
             RETIRED_RESOURCES,
             WORKING_RESOURCES,
             CONCERNS,
@@ -1705,7 +1928,11 @@ mod tests {
             TASK_TITLES,
         ];
         let topics = TOPICS.iter().map(|(_, pool)| *pool);
-        let relatives: Vec<&str> = RELATIVES.iter().map(|r| r.1).collect();
+        let relatives: Vec<&str> = OLDER_RELATIVES
+            .iter()
+            .chain(YOUNGER_RELATIVES)
+            .map(|r| r.1)
+            .collect();
         let mut count = 0;
         for template in pools.into_iter().chain(topics).chain([&relatives[..]]).flatten() {
             let mut out = String::new();

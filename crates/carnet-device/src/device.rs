@@ -515,16 +515,14 @@ impl Device {
             today: today.unwrap_or_else(|| self.today()),
             workers: vec![self.identity().worker.clone()],
         };
-        let files = demo::build(&spec, self.store.writer())?;
-        let count = files.len();
-        let mut batch = Vec::new();
-        for file in files {
-            batch.push(file);
-            if batch.len() == 500 {
-                self.store.insert_cases(std::mem::take(&mut batch))?;
-            }
+        // Built and stored in slices, so memory stays flat for large caseloads.
+        let mut start = 0;
+        while start < people {
+            let end = (start + 500).min(people);
+            let files = demo::build_people(&spec, start..end, self.store.writer())?;
+            self.store.insert_cases(files)?;
+            start = end;
         }
-        self.store.insert_cases(batch)?;
-        Ok(count)
+        Ok(people)
     }
 }
