@@ -294,6 +294,20 @@ pub fn normalise_code(code: &str) -> String {
         .collect()
 }
 
+/// The id under which the hub files an invite, derived from its code so the
+/// joiner can name it without the hub learning the code.
+#[must_use]
+pub fn invite_id(code: &str) -> Uuid {
+    use sha2::Digest;
+    let digest = Sha256::new()
+        .chain_update(b"carnet/invite-id/1")
+        .chain_update(normalise_code(code))
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    Uuid::from_bytes(bytes)
+}
+
 fn code_key(code: &str, salt: &[u8; 16]) -> Result<Zeroizing<[u8; 32]>, ProtocolError> {
     let (m, t, p) = INVITE_KDF;
     let params = Params::new(m, t, p, Some(32)).map_err(|e| ProtocolError::Kdf(e.to_string()))?;

@@ -17,11 +17,14 @@ mod messages;
 mod wire;
 
 pub use crypto::{
-    DevicePublicKeys, DeviceSecretKeys, EntryHeader, SealedEntry, TeamKey, Wrapped, normalise_code,
-    unwrap_for_device, unwrap_with_code, verify, wrap_for_device, wrap_with_code,
+    DevicePublicKeys, DeviceSecretKeys, EntryHeader, SealedEntry, TeamKey, Wrapped, invite_id,
+    normalise_code, unwrap_for_device, unwrap_with_code, verify, wrap_for_device, wrap_with_code,
 };
 pub use error::ProtocolError;
-pub use messages::{Ack, LogEntry, Request, SignedRequest, SyncRequest, SyncResponse};
+pub use messages::{
+    Ack, DeviceKey, DeviceRecord, Invite, LogEntry, Request, Response, Revocation, Role, SignedRequest,
+    Snapshot, SyncRequest, SyncResponse,
+};
 pub use wire::{PROTOCOL_VERSION, decode, encode};
 
 #[cfg(test)]

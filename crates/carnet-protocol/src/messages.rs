@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::ProtocolError;
-use crate::crypto::{DevicePublicKeys, DeviceSecretKeys, SealedEntry, verify};
+use crate::crypto::{DevicePublicKeys, DeviceSecretKeys, SealedEntry, Wrapped, verify};
 use crate::wire;
 
 /// A device's request, signed by the device so the hub knows who asks.
@@ -64,11 +64,146 @@ impl SignedRequest {
     }
 }
 
-/// What a device asks of the hub.
+/// What a device asks of the hub. Every request travels in a
+/// [`SignedRequest`]; the hub checks the signature against the device's
+/// enrolled key, except for `CreateTeam` and `Join`, which carry the keys to
+/// enroll and are checked against those.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Request {
+    /// Create the team (the signed request's team id) with this device as its lead.
+    CreateTeam {
+        /// The lead device's public keys.
+        keys: DevicePublicKeys,
+    },
+    /// Lead only: register a single-use invite.
+    CreateInvite(Invite),
+    /// Enroll this device with an invite (the signed request's team is nil:
+    /// the device learns its team from the answer).
+    Join {
+        /// `invite_id` derived from the code (see docs/PROTOCOL.md).
+        invite_id: Uuid,
+        /// The new device's public keys.
+        keys: DevicePublicKeys,
+    },
     /// Push entries and pull what follows the cursor, in one round trip.
     Sync(SyncRequest),
+    /// The team's devices and this device's wrapped team keys.
+    Devices,
+    /// Lead only: revoke a device and start a new key epoch.
+    Revoke(Revocation),
+    /// Store an encrypted snapshot of one document.
+    PutSnapshot(Snapshot),
+    /// The latest snapshot of every document, for a device starting out.
+    Snapshots,
+}
+
+/// Roles in a team.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// Writes visits.
+    Worker,
+    /// Also invites and revokes devices.
+    Lead,
+}
+
+/// A single-use invite, as the lead registers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invite {
+    /// Derived from the code; the code itself never reaches the hub.
+    pub invite_id: Uuid,
+    /// The role the new device gets.
+    pub role: Role,
+    /// After this (milliseconds since the Unix epoch) the invite is refused.
+    pub expires_ms: i64,
+    /// The team keys and the lead's public keys, sealed under the code.
+    pub wrapped: Wrapped,
+}
+
+/// A revocation and the key epoch that follows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    /// The device revoked.
+    pub device: Uuid,
+    /// The new epoch.
+    pub epoch: u32,
+    /// The new team key wrapped for each remaining device.
+    pub keys: Vec<DeviceKey>,
+}
+
+/// A team key wrapped for one device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceKey {
+    /// The device.
+    pub device: Uuid,
+    /// The epoch.
+    pub epoch: u32,
+    /// The key, wrapped to the device's X25519 key.
+    pub wrapped: Wrapped,
+}
+
+/// An encrypted snapshot of one document: a sealed entry whose plaintext is
+/// the whole document, covering the log up to `covers_seq`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Every log entry of this document up to here is in the snapshot.
+    pub covers_seq: u64,
+    /// The sealed document.
+    pub entry: SealedEntry,
+}
+
+/// A device as the hub knows it: ids and keys, never names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRecord {
+    /// The device.
+    pub device: Uuid,
+    /// Its public keys.
+    pub keys: DevicePublicKeys,
+    /// Its role.
+    pub role: Role,
+    /// Whether it was revoked.
+    pub revoked: bool,
+    /// The invite it joined with (nil for the lead who created the team).
+    pub invite_id: Uuid,
+}
+
+/// The hub's answers, one variant per [`Request`] variant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Response {
+    /// The team exists.
+    TeamCreated,
+    /// The invite is registered.
+    InviteCreated,
+    /// The device is enrolled.
+    Joined {
+        /// Its team.
+        team: Uuid,
+        /// Its role.
+        role: Role,
+        /// What the lead sealed under the code.
+        wrapped: Wrapped,
+    },
+    /// The exchange.
+    Synced(SyncResponse),
+    /// The team's devices.
+    Devices {
+        /// Every device, revoked ones included.
+        devices: Vec<DeviceRecord>,
+        /// The current key epoch.
+        epoch: u32,
+        /// Team keys of later epochs wrapped for the asking device.
+        keys: Vec<DeviceKey>,
+    },
+    /// The device is revoked and the new epoch stored.
+    Revoked,
+    /// The snapshot is stored.
+    SnapshotStored,
+    /// The latest snapshot per document, and the cursor to pull the rest of the log from.
+    Snapshots {
+        /// One per document that has one.
+        snapshots: Vec<Snapshot>,
+        /// Start pulling the log after this.
+        cursor: u64,
+    },
 }
 
 /// Push and pull in one exchange.

@@ -89,6 +89,12 @@ fn team_keys_unwrap_with_the_right_code_only() {
 }
 
 #[test]
+fn invite_ids_ignore_how_the_code_is_typed() {
+    assert_eq!(invite_id("K7QD-MX2P"), invite_id(" k7qd mx2p "));
+    assert_ne!(invite_id("K7QD-MX2P"), invite_id("K7QD-MX2Q"));
+}
+
+#[test]
 fn team_keys_unwrap_on_the_intended_device_only() {
     let wrapped = wrap_for_device(&keys(1).public(), b"epoch 2 key", [3; 32], [4; 24]).unwrap();
     assert_eq!(&**unwrap_for_device(&keys(1), &wrapped).unwrap(), b"epoch 2 key");
