@@ -227,9 +227,14 @@ impl CaseFile {
         }
         let before = self.doc.get_heads();
         self.doc.merge(&mut other)?;
+        Ok(self.changes_since(&before))
+    }
+
+    /// The changes that are not ancestors of `heads`, sorted by hash.
+    fn changes_since(&mut self, heads: &[ChangeHash]) -> Vec<AppliedChange> {
         let mut changes: Vec<AppliedChange> = self
             .doc
-            .get_changes(&before)
+            .get_changes(heads)
             .into_iter()
             .map(|mut c| AppliedChange {
                 hash: c.hash(),
@@ -237,7 +242,7 @@ impl CaseFile {
             })
             .collect();
         changes.sort_by_key(|c| c.hash);
-        Ok(changes)
+        changes
     }
 
     /// Receives raw changes (one or more Automerge change chunks, in any
@@ -261,15 +266,7 @@ impl CaseFile {
             .map_err(|e| CoreError::InvalidDocument {
                 reason: e.to_string(),
             })?;
-        Ok(self
-            .doc
-            .get_changes(&before)
-            .into_iter()
-            .map(|mut c| AppliedChange {
-                hash: c.hash(),
-                bytes: c.bytes().into_owned(),
-            })
-            .collect())
+        Ok(self.changes_since(&before))
     }
 
     /// Applies one edit as one change.

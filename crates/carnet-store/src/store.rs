@@ -540,7 +540,7 @@ impl Store {
         ));
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), summary_row)?;
-        collect_summaries(rows)
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// Case files whose name, commune or notes contain every word of `query`
@@ -561,7 +561,7 @@ impl Store {
              LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![fts, limit], summary_row)?;
-        collect_summaries(rows)
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// Tasks not done that are due on or before `by` (overdue ones included),
@@ -577,28 +577,16 @@ impl Store {
              ORDER BY t.due, c.sort_key",
         )?;
         let rows = stmt.query_map([by.as_str()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-            ))
+            Ok(DueTask {
+                case_id: parsed(r, 0)?,
+                name: r.get(1)?,
+                task_id: parsed(r, 2)?,
+                title: r.get(3)?,
+                due: r.get(4)?,
+                assignee: r.get(5)?,
+            })
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (case_id, name, task_id, title, due, assignee) = row?;
-            out.push(DueTask {
-                case_id: case_id.parse()?,
-                name,
-                task_id: task_id.parse()?,
-                title,
-                due,
-                assignee,
-            });
-        }
-        Ok(out)
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// Every field holding concurrent values, across the caseload.
@@ -612,26 +600,15 @@ impl Store {
              ORDER BY c.sort_key, k.field",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
+            Ok(ConflictSummary {
+                case_id: parsed(r, 0)?,
+                name: r.get(1)?,
+                field: r.get(2)?,
+                shown: r.get(3)?,
+                values: r.get(4)?,
+            })
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (case_id, name, field, shown, values) = row?;
-            out.push(ConflictSummary {
-                case_id: case_id.parse()?,
-                name,
-                field,
-                shown,
-                values,
-            });
-        }
-        Ok(out)
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// Case files that could not be read, with the reason.
@@ -804,50 +781,28 @@ fn read_case(conn: &Connection, id: CaseId, writer: Writer) -> Res<CaseFile> {
     Ok(file)
 }
 
-type SummaryRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    i64,
-    i64,
-    Option<String>,
-    i64,
-    bool,
-);
-
-fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SummaryRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-    ))
+/// A column holding an id, parsed; a malformed one is a conversion error.
+fn parsed<T: std::str::FromStr>(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = r.get(i)?;
+    text.parse()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
 }
 
-fn collect_summaries(rows: impl Iterator<Item = rusqlite::Result<SummaryRow>>) -> Res<Vec<CaseSummary>> {
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, name, commune, last_visit, visits, open_procedures, next_task_due, conflicts, read_only) =
-            row?;
-        out.push(CaseSummary {
-            id: id.parse()?,
-            name,
-            commune,
-            last_visit,
-            visits,
-            open_procedures,
-            next_task_due,
-            conflicts,
-            read_only,
-        });
-    }
-    Ok(out)
+fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseSummary> {
+    Ok(CaseSummary {
+        id: parsed(r, 0)?,
+        name: r.get(1)?,
+        commune: r.get(2)?,
+        last_visit: r.get(3)?,
+        visits: r.get(4)?,
+        open_procedures: r.get(5)?,
+        next_task_due: r.get(6)?,
+        conflicts: r.get(7)?,
+        read_only: r.get(8)?,
+    })
 }
 
 #[cfg(test)]
