@@ -353,13 +353,19 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| StoreError::CaseNotFound { id: key.clone() })?;
-        if generation != case.generation {
+        // Another process wrote this document since it was read: start from
+        // what is stored and keep only the changes it does not already hold.
+        let mut fresh_changes = Vec::new();
+        let changes = if generation == case.generation {
+            changes
+        } else {
             let mut fresh = read_case(&tx, case.file.id(), self.writer)?;
             for change in changes {
-                fresh.receive_changes(&change.bytes)?;
+                fresh_changes.extend(fresh.receive_changes(&change.bytes)?);
             }
             case.file = fresh;
-        }
+            fresh_changes.as_slice()
+        };
         let added_bytes: i64 = changes.iter().map(|c| c.bytes.len() as i64).sum();
         let (pending_changes, pending_bytes) = (
             pending_changes + changes.len() as i64,
@@ -461,8 +467,11 @@ impl Store {
     /// # Errors
     /// [`StoreError::CaseNotFound`], [`StoreError::Corrupt`]; database errors.
     pub fn load(&self, id: CaseId) -> Res<StoredCase> {
-        let generation: i64 = self
-            .conn
+        // One read transaction: a compaction by another process between
+        // reading the snapshot and reading the changes would otherwise hand
+        // back a snapshot without the changes folded into the new one.
+        let read = self.conn.unchecked_transaction()?;
+        let generation: i64 = read
             .query_row(
                 "SELECT generation FROM documents WHERE case_id = ?1",
                 [id.to_string()],
@@ -470,7 +479,9 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
-        match read_case(&self.conn, id, self.writer) {
+        let result = read_case(&read, id, self.writer);
+        read.finish()?;
+        match result {
             Ok(file) => Ok(StoredCase { file, generation }),
             Err(e) => {
                 if let StoreError::Corrupt { source, .. } = &e {
