@@ -1,0 +1,267 @@
+//! The exchange state machine.
+
+use carnet_protocol::{
+    EntryHeader, ProtocolError, Request, Response, SealedEntry, SignedRequest, SyncRequest, decode, encode,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::keys::Membership;
+
+/// At most this many entries in one push; the rest go in the next exchange.
+const MAX_PUSH: usize = 200;
+/// At most this many entries asked for in one answer.
+const PAGE: u32 = 500;
+/// Backoff after failures: 1 s, doubling, at most 5 minutes.
+const BACKOFF_START_MS: i64 = 1_000;
+const BACKOFF_MAX_MS: i64 = 300_000;
+
+/// What the device saves durably between exchanges (format: stored on the
+/// device; do not change without a migration).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineState {
+    /// The last log sequence number applied.
+    pub cursor: u64,
+    /// Sealed entries the hub has not acknowledged, oldest first.
+    pub outbox: Vec<SealedEntry>,
+}
+
+/// A failed exchange, as the transport saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransportError {
+    /// Whether trying again later could work (network down, hub busy).
+    pub retryable: bool,
+    /// What happened, in words for the status line.
+    pub message: String,
+}
+
+/// Something the caller must do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Post these bytes (an encoded [`SignedRequest`]) to the hub and report
+    /// the answer with [`SyncEngine::on_response`].
+    Send(Vec<u8>),
+    /// Apply these Automerge changes to this document.
+    Apply {
+        /// Log position.
+        seq: u64,
+        /// The document.
+        doc: Uuid,
+        /// Who wrote them.
+        author: Uuid,
+        /// Change chunks.
+        changes: Vec<u8>,
+    },
+    /// This entry was not applied; tell the user, go on with the others.
+    Reject {
+        /// Log position.
+        seq: u64,
+        /// The document it names.
+        doc: Uuid,
+        /// The device it names.
+        author: Uuid,
+        /// Why, in words.
+        reason: String,
+    },
+    /// Save this state, after the changes of the `Apply` effects before it.
+    Persist(EngineState),
+}
+
+/// What the status line shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// When the last exchange succeeded (milliseconds since the Unix epoch).
+    pub last_sync_ms: Option<i64>,
+    /// Entries waiting to be acknowledged.
+    pub pending: usize,
+    /// The last error in words, cleared by a successful exchange.
+    pub last_error: Option<String>,
+    /// Consecutive failures.
+    pub failures: u32,
+    /// Not before this time (after failures).
+    pub next_attempt_ms: i64,
+}
+
+/// One device's sync engine for one team.
+#[derive(Debug)]
+pub struct SyncEngine {
+    state: EngineState,
+    status: SyncStatus,
+    /// Entry ids of the request in flight, if one is.
+    in_flight: Option<Vec<Uuid>>,
+    /// Whether an exchange is wanted (asked for, or more pages wait).
+    wanted: bool,
+}
+
+impl SyncEngine {
+    /// An engine resuming from saved state.
+    #[must_use]
+    pub fn new(state: EngineState) -> Self {
+        let status = SyncStatus {
+            pending: state.outbox.len(),
+            ..SyncStatus::default()
+        };
+        Self {
+            state,
+            status,
+            in_flight: None,
+            wanted: false,
+        }
+    }
+
+    /// The state to save.
+    #[must_use]
+    pub fn state(&self) -> &EngineState {
+        &self.state
+    }
+
+    /// The status line.
+    #[must_use]
+    pub fn status(&self) -> &SyncStatus {
+        &self.status
+    }
+
+    /// Asks for an exchange at the next [`SyncEngine::poll`].
+    pub fn request_sync(&mut self) {
+        self.wanted = true;
+    }
+
+    /// Whether an exchange is wanted and nothing is in flight (a sync is
+    /// finished when this turns false).
+    #[must_use]
+    pub fn is_idle(&self) -> bool {
+        self.in_flight.is_none() && !self.wanted && self.state.outbox.is_empty()
+    }
+
+    /// Seals changes of one document into an entry for the outbox.
+    /// `random` gives the entry id (16 bytes) and the nonce (24 bytes).
+    ///
+    /// # Errors
+    /// [`ProtocolError::UnknownEpoch`] when the device has no team key.
+    pub fn queue(
+        &mut self,
+        membership: &Membership,
+        doc: Uuid,
+        changes: &[u8],
+        random: [u8; 40],
+    ) -> Result<Effect, ProtocolError> {
+        let key = membership.current_key().ok_or(ProtocolError::UnknownEpoch(0))?;
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&random[..16]);
+        let mut nonce = [0u8; 24];
+        nonce.copy_from_slice(&random[16..]);
+        let header = EntryHeader {
+            team: membership.team,
+            doc,
+            author: membership.device,
+            epoch: key.epoch(),
+            entry_id: uuid::Builder::from_random_bytes(id).into_uuid(),
+        };
+        let entry = SealedEntry::seal(header, changes, key, &membership.keys, nonce)?;
+        self.state.outbox.push(entry);
+        self.status.pending = self.state.outbox.len();
+        self.wanted = true;
+        Ok(Effect::Persist(self.state.clone()))
+    }
+
+    /// The request to send now, if an exchange is wanted, none is in flight
+    /// and no backoff is running.
+    pub fn poll(&mut self, membership: &Membership, now_ms: i64) -> Option<Effect> {
+        let due = self.wanted || !self.state.outbox.is_empty();
+        if self.in_flight.is_some() || !due || now_ms < self.status.next_attempt_ms {
+            return None;
+        }
+        let push: Vec<SealedEntry> = self.state.outbox.iter().take(MAX_PUSH).cloned().collect();
+        self.in_flight = Some(push.iter().map(|e| e.header.entry_id).collect());
+        let request = Request::Sync(SyncRequest {
+            cursor: self.state.cursor,
+            push,
+            limit: PAGE,
+        });
+        let signed = SignedRequest::sign(
+            membership.team,
+            membership.device,
+            now_ms,
+            &request,
+            &membership.keys,
+        );
+        Some(Effect::Send(encode(&signed)))
+    }
+
+    /// Takes the hub's answer (or the failure) to the request in flight. An
+    /// answer when none is in flight (a duplicate) is ignored.
+    pub fn on_response(
+        &mut self,
+        membership: &Membership,
+        now_ms: i64,
+        result: Result<&[u8], TransportError>,
+    ) -> Vec<Effect> {
+        let Some(pushed) = self.in_flight.take() else {
+            return Vec::new();
+        };
+        let answer = match result {
+            Ok(bytes) => match decode::<Response>(bytes) {
+                Ok(Response::Synced(answer)) => answer,
+                Ok(_) => return self.failed(now_ms, "the hub gave an unexpected answer".into()),
+                Err(e) => return self.failed(now_ms, format!("the hub's answer was damaged ({e})")),
+            },
+            Err(e) => return self.failed(now_ms, e.message),
+        };
+        let acked: Vec<Uuid> = answer
+            .acks
+            .iter()
+            .map(|a| a.entry_id)
+            .filter(|id| pushed.contains(id))
+            .collect();
+        self.state.outbox.retain(|e| !acked.contains(&e.header.entry_id));
+        let mut effects = Vec::new();
+        for log_entry in answer.entries {
+            // Already applied (a page seen twice): skip, the changes are in.
+            if log_entry.seq <= self.state.cursor {
+                continue;
+            }
+            let header = log_entry.entry.header;
+            match membership.open(&log_entry.entry) {
+                Ok(changes) => effects.push(Effect::Apply {
+                    seq: log_entry.seq,
+                    doc: header.doc,
+                    author: header.author,
+                    changes,
+                }),
+                Err(e) => effects.push(Effect::Reject {
+                    seq: log_entry.seq,
+                    doc: header.doc,
+                    author: header.author,
+                    reason: e.to_string(),
+                }),
+            }
+            self.state.cursor = log_entry.seq;
+        }
+        // The cursor moves only with entries actually received: a hub that
+        // claims a later cursor cannot make this device skip entries.
+        self.wanted = answer.more;
+        self.status = SyncStatus {
+            last_sync_ms: Some(now_ms),
+            pending: self.state.outbox.len(),
+            last_error: None,
+            failures: 0,
+            next_attempt_ms: now_ms,
+        };
+        effects.push(Effect::Persist(self.state.clone()));
+        effects
+    }
+
+    fn failed(&mut self, now_ms: i64, message: String) -> Vec<Effect> {
+        self.status.failures = self.status.failures.saturating_add(1);
+        let shift = self.status.failures.saturating_sub(1).min(20);
+        let wait = (BACKOFF_START_MS << shift).min(BACKOFF_MAX_MS);
+        self.status.next_attempt_ms = now_ms + wait;
+        self.status.last_error = Some(message);
+        self.wanted = true;
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;

@@ -1,0 +1,24 @@
+//! Carnet's sync engine, with no I/O: events in, effects out.
+//!
+//! The engine holds what a device needs to exchange its work with the hub:
+//! its cursor in the team log and the entries the hub has not acknowledged.
+//! It never touches the network, the disk or the clock: the caller passes in
+//! the time and random bytes, performs the effects it hands back (send these
+//! bytes, apply these changes, save this state) and reports what happened.
+//! That keeps every exchange deterministic under test, and lets a simulation
+//! drop, duplicate, reorder and truncate messages at will.
+//!
+//! One exchange, in the steady state: [`SyncEngine::poll`] returns a signed
+//! [`carnet_protocol::SyncRequest`] carrying the unacknowledged entries and the
+//! cursor; the caller posts it; [`SyncEngine::on_response`] turns the answer
+//! into [`Effect::Apply`] for each entry that verifies and decrypts (in log
+//! order), [`Effect::Reject`] for each that does not, then [`Effect::Persist`]
+//! with the new cursor and outbox, to be saved only after the changes are.
+//! Acknowledged entries leave the outbox; a lost acknowledgement means the
+//! same entries (same ids) are pushed again and the hub stores them once.
+
+mod engine;
+mod keys;
+
+pub use engine::{Effect, EngineState, SyncEngine, SyncStatus, TransportError};
+pub use keys::{Membership, OpenError, RosterEntry};
