@@ -179,6 +179,16 @@ impl Device {
         self.store.identity()
     }
 
+    /// The clock edits are stamped with.
+    #[must_use]
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
     /// The store underneath (for tests and tools that need it).
     #[must_use]
     pub fn store(&self) -> &Store {

@@ -17,6 +17,14 @@ pub enum DeviceError {
         /// Why.
         source: std::io::Error,
     },
+    /// The hub could not be reached or refused.
+    #[error("{message}")]
+    Sync {
+        /// What happened, in words.
+        message: String,
+        /// Whether trying later could work.
+        retryable: bool,
+    },
     /// Input the user gave is not usable.
     #[error("{0}")]
     Input(String),
@@ -36,6 +44,8 @@ impl DeviceError {
             DeviceError::Store(e) => e.kind(),
             DeviceError::File { .. } => "io",
             DeviceError::Input(_) => "invalid_input",
+            DeviceError::Sync { retryable: true, .. } => "offline",
+            DeviceError::Sync { retryable: false, .. } => "refused",
         }
     }
 

@@ -22,6 +22,9 @@ pub enum StoreError {
         /// The directory.
         dir: PathBuf,
     },
+    /// The device already belongs to a team.
+    #[error("this device already belongs to a team; nothing was changed")]
+    AlreadyInTeam,
     /// The key file beside the database cannot be used.
     #[error("the key file {path} cannot be used ({reason}); restore it from a backup of this device")]
     KeyFile {
@@ -112,6 +115,7 @@ impl StoreError {
             StoreError::WrongPassphrase => "wrong_passphrase",
             StoreError::NotInitialised { .. } => "not_initialised",
             StoreError::AlreadyInitialised { .. } => "already_initialised",
+            StoreError::AlreadyInTeam => "already_in_team",
             StoreError::KeyFile { .. } => "key_file",
             StoreError::NewerDatabase { .. } => "newer_database",
             StoreError::Migration { .. } => "migration",

@@ -19,6 +19,7 @@ mod index;
 mod key;
 mod migrations;
 mod store;
+mod team;
 
 pub use error::StoreError;
 pub use fold::fold;
@@ -27,3 +28,4 @@ pub use store::{
     BrokenCase, COMPACT_AFTER_BYTES, COMPACT_AFTER_CHANGES, CaseSummary, CaseloadFilter, ConflictSummary,
     DeviceIdentity, DueTask, ReindexReport, Store, StoredCase, StoredParts,
 };
+pub use team::{OutgoingChange, SyncRecord, TeamDevice, TeamRecord};

@@ -136,6 +136,14 @@ pub struct StoredParts {
     pub changes: i64,
 }
 
+/// Where a change comes from: made or imported here (queued for the hub
+/// when the device is in a team), or received from the hub.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    Here,
+    Hub,
+}
+
 /// A case file read from the store, remembering which write of the document
 /// it reflects so a later save can tell if another process wrote in between.
 #[derive(Debug)]
@@ -148,13 +156,16 @@ pub struct StoredCase {
 /// The open device database.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
     dir: PathBuf,
     identity: DeviceIdentity,
     writer: Writer,
+    /// Whether the device belongs to a team: then every change made or
+    /// imported here is also queued for the hub, in the same transaction.
+    pub(crate) in_team: bool,
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
@@ -223,6 +234,7 @@ impl Store {
             dir: dir.to_owned(),
             identity,
             writer,
+            in_team: false,
         })
     }
 
@@ -257,11 +269,13 @@ impl Store {
             device_name: identity.2,
         };
         let writer = new_writer(identity.device_id);
+        let in_team = conn.query_row("SELECT count(*) FROM team", [], |r| r.get::<_, i64>(0))? > 0;
         Ok(Self {
             conn,
             dir: dir.to_owned(),
             identity,
             writer,
+            in_team,
         })
     }
 
@@ -313,6 +327,22 @@ impl Store {
     /// # Errors
     /// Database errors; nothing is written on error.
     pub fn insert_cases(&mut self, files: Vec<CaseFile>) -> Res<Vec<StoredCase>> {
+        self.insert_cases_from(files, Origin::Here)
+    }
+
+    /// Stores a case file received from the team's hub (not queued back to it).
+    ///
+    /// # Errors
+    /// Database errors; nothing is written on error.
+    pub fn insert_received(&mut self, file: CaseFile) -> Res<StoredCase> {
+        let mut cases = self.insert_cases_from(vec![file], Origin::Hub)?;
+        cases
+            .pop()
+            .ok_or_else(|| StoreError::CaseNotFound { id: String::new() })
+    }
+
+    fn insert_cases_from(&mut self, files: Vec<CaseFile>, origin: Origin) -> Res<Vec<StoredCase>> {
+        let queue = self.in_team && origin == Origin::Here;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -323,6 +353,12 @@ impl Store {
                 "INSERT INTO documents (case_id, snapshot, generation, updated_ms) VALUES (?1, ?2, 1, ?3)",
                 params![file.id().to_string(), snapshot, now_ms()],
             )?;
+            if queue {
+                tx.execute(
+                    "INSERT INTO outgoing (case_id, bytes) VALUES (?1, ?2)",
+                    params![file.id().to_string(), snapshot],
+                )?;
+            }
             index::project(&tx, &mut file)?;
             stored.push(StoredCase { file, generation: 1 });
         }
@@ -338,6 +374,25 @@ impl Store {
     /// # Errors
     /// [`StoreError::DiskFull`] and other database errors; nothing is written on error.
     pub fn save_changes(&mut self, case: &mut StoredCase, changes: &[AppliedChange]) -> Res<()> {
+        self.save_changes_from(case, changes, Origin::Here)
+    }
+
+    /// As [`Store::save_changes`], for changes received from the team's hub:
+    /// they are not queued back to it.
+    ///
+    /// # Errors
+    /// As [`Store::save_changes`].
+    pub fn save_received(&mut self, case: &mut StoredCase, changes: &[AppliedChange]) -> Res<()> {
+        self.save_changes_from(case, changes, Origin::Hub)
+    }
+
+    fn save_changes_from(
+        &mut self,
+        case: &mut StoredCase,
+        changes: &[AppliedChange],
+        origin: Origin,
+    ) -> Res<()> {
+        let queue = self.in_team && origin == Origin::Here;
         if changes.is_empty() {
             return Ok(());
         }
@@ -366,6 +421,12 @@ impl Store {
             case.file = fresh;
             fresh_changes.as_slice()
         };
+        if queue {
+            let mut insert = tx.prepare_cached("INSERT INTO outgoing (case_id, bytes) VALUES (?1, ?2)")?;
+            for change in changes {
+                insert.execute(params![key, change.bytes])?;
+            }
+        }
         let added_bytes: i64 = changes.iter().map(|c| c.bytes.len() as i64).sum();
         let (pending_changes, pending_bytes) = (
             pending_changes + changes.len() as i64,

@@ -1,0 +1,525 @@
+//! Team membership and sync for a device: create a team, invite, join, and
+//! exchange work with the hub through the sans-I/O engine of `carnet-sync`.
+//! The transport is a trait so tests can call a hub in-process; the `carnet`
+//! binary uses [`HttpTransport`].
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use carnet_core::{CaseFile, CaseId};
+use carnet_protocol::{
+    DevicePublicKeys, DeviceSecretKeys, Invite, Request, Response, Role, SignedRequest, TeamKey, decode,
+    encode, invite_id, unwrap_with_code, wrap_with_code,
+};
+use carnet_store::{SyncRecord, TeamDevice, TeamRecord};
+use carnet_sync::{Effect, EngineState, Membership, RosterEntry, SyncEngine, TransportError};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{Device, DeviceError};
+
+type Res<T> = Result<T, DeviceError>;
+
+/// How an invite lasts before the hub refuses it.
+const INVITE_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
+/// Letters of invite codes: no 0/O, 1/I to misread.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+/// At most this many exchanges in one `sync` (pages of a long log).
+const MAX_EXCHANGES: usize = 1_000;
+
+/// Sends one request to the hub and returns its answer.
+pub trait Transport {
+    /// Posts an encoded `SignedRequest`; returns the encoded `Response`.
+    ///
+    /// # Errors
+    /// [`TransportError`] when the hub cannot be reached or refuses.
+    fn post(&mut self, body: &[u8]) -> Result<Vec<u8>, TransportError>;
+}
+
+/// The hub over HTTP(S).
+#[derive(Debug)]
+pub struct HttpTransport {
+    agent: ureq::Agent,
+    url: String,
+}
+
+impl HttpTransport {
+    /// A transport to the hub at `hub_url` (`http://host:port`).
+    #[must_use]
+    pub fn new(hub_url: &str) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        Self {
+            agent,
+            url: format!("{}/v1/rpc", hub_url.trim_end_matches('/')),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct HubErrorBody {
+    code: String,
+    message: String,
+}
+
+impl Transport for HttpTransport {
+    fn post(&mut self, body: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let offline = |e: ureq::Error| TransportError {
+            retryable: true,
+            message: format!("the hub cannot be reached ({e}); your work is kept and will be sent later"),
+        };
+        let mut response = self
+            .agent
+            .post(&self.url)
+            .header("content-type", "application/octet-stream")
+            .send(body)
+            .map_err(offline)?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .map_err(offline)?;
+        if status == 200 {
+            return Ok(bytes);
+        }
+        match serde_json::from_slice::<HubErrorBody>(&bytes) {
+            Ok(e) => Err(TransportError {
+                retryable: matches!(e.code.as_str(), "rate_limited" | "internal"),
+                message: format!("the hub refused: {} ({})", e.message, e.code),
+            }),
+            Err(_) => Err(TransportError {
+                retryable: true,
+                message: format!("the hub answered with status {status}"),
+            }),
+        }
+    }
+}
+
+/// What the invite code unlocks (format: sealed under the code; do not change
+/// without a protocol version bump).
+#[derive(Serialize, Deserialize)]
+struct InviteSecret {
+    team_keys: Vec<(u32, [u8; 32])>,
+    lead: DevicePublicKeys,
+}
+
+/// A new invite.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    /// The code to give the new device, e.g. `K7QD-MX2P-9FHT`.
+    pub code: String,
+    /// The role it gives.
+    pub role: String,
+    /// After this (ms since the Unix epoch) it is refused.
+    pub expires_ms: i64,
+}
+
+/// What one `sync` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncReport {
+    /// Round trips made.
+    pub exchanges: usize,
+    /// Entries received and applied.
+    pub applied: usize,
+    /// Entries received and refused, with the reason.
+    pub rejected: Vec<String>,
+    /// Entries still waiting for the hub's acknowledgement.
+    pub pending: usize,
+}
+
+/// The sync status line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatusView {
+    /// The team, if any.
+    pub team: Option<TeamRecord>,
+    /// Last successful sync.
+    pub last_sync_ms: Option<i64>,
+    /// Changes not yet acknowledged by the hub.
+    pub pending: usize,
+    /// The last error in words.
+    pub last_error: Option<String>,
+}
+
+fn random<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Lead => "lead",
+        Role::Worker => "worker",
+    }
+}
+
+fn refused(e: TransportError) -> DeviceError {
+    DeviceError::Sync {
+        message: e.message,
+        retryable: e.retryable,
+    }
+}
+
+fn protocol(e: carnet_protocol::ProtocolError) -> DeviceError {
+    DeviceError::Sync {
+        message: e.to_string(),
+        retryable: e.is_retryable(),
+    }
+}
+
+impl Device {
+    fn now_ms(&self) -> i64 {
+        self.clock().now().time_ms
+    }
+
+    fn device_uuid(&self) -> Uuid {
+        *self.identity().device_id.as_uuid()
+    }
+
+    fn exchange(
+        &self,
+        transport: &mut dyn Transport,
+        team: Uuid,
+        keys: &DeviceSecretKeys,
+        request: &Request,
+    ) -> Res<Response> {
+        let signed = SignedRequest::sign(team, self.device_uuid(), self.now_ms(), request, keys);
+        let answer = transport.post(&encode(&signed)).map_err(refused)?;
+        decode(&answer).map_err(protocol)
+    }
+
+    /// Creates a team on the hub with this device as its lead.
+    ///
+    /// # Errors
+    /// [`DeviceError::Sync`] when the hub refuses or cannot be reached; store errors.
+    pub fn create_team(&mut self, hub_url: &str, transport: &mut dyn Transport) -> Res<TeamRecord> {
+        if self.store().team()?.is_some() {
+            return Err(carnet_store::StoreError::AlreadyInTeam.into());
+        }
+        let secrets = (random::<32>(), random::<32>());
+        let keys = DeviceSecretKeys::from_seeds(secrets.0, secrets.1);
+        let team = Uuid::new_v4();
+        match self.exchange(
+            transport,
+            team,
+            &keys,
+            &Request::CreateTeam { keys: keys.public() },
+        )? {
+            Response::TeamCreated => {}
+            other => return Err(unexpected(&other)),
+        }
+        let record = TeamRecord {
+            team_id: team.to_string(),
+            hub_url: hub_url.to_owned(),
+            role: "lead".into(),
+        };
+        self.store_mut()
+            .join_team(&record, &secrets, &[(1, random::<32>())])?;
+        Ok(record)
+    }
+
+    fn membership(&self) -> Res<(TeamRecord, Membership)> {
+        let team = self.store().team()?.ok_or_else(|| {
+            DeviceError::Input(
+                "this device is not in a team yet: run `carnet team create` or `carnet team join`".into(),
+            )
+        })?;
+        let team_id: Uuid = team
+            .team_id
+            .parse()
+            .map_err(|_| DeviceError::Input("the stored team id is damaged".into()))?;
+        let secrets = self.store().team_secrets()?;
+        let keys = DeviceSecretKeys::from_seeds(secrets.0, secrets.1);
+        let mut team_keys = Vec::new();
+        for (epoch, key) in self.store().team_keys()? {
+            if let Ok(bytes) = <[u8; 32]>::try_from(key.as_slice()) {
+                team_keys.push(TeamKey::new(epoch, bytes));
+            }
+        }
+        let mut membership = Membership::new(team_id, self.device_uuid(), keys, team_keys);
+        for device in self.store().team_devices()? {
+            let (Ok(id), Ok(sign), Ok(agree)) = (
+                device.device_id.parse::<Uuid>(),
+                <[u8; 32]>::try_from(device.sign_key.as_slice()),
+                <[u8; 32]>::try_from(device.agree_key.as_slice()),
+            ) else {
+                continue;
+            };
+            membership.set_device(
+                id,
+                RosterEntry {
+                    keys: DevicePublicKeys { sign, agree },
+                    revoked: device.revoked,
+                },
+            );
+        }
+        Ok((team, membership))
+    }
+
+    /// Lead only: registers a single-use invite on the hub and returns its code.
+    ///
+    /// # Errors
+    /// [`DeviceError::Sync`] when the hub refuses (a worker cannot invite); store errors.
+    pub fn invite(&mut self, role: Role, transport: &mut dyn Transport) -> Res<Invitation> {
+        let (_, membership) = self.membership()?;
+        let letters: Vec<u8> = random::<12>()
+            .iter()
+            .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()])
+            .collect();
+        let code = letters
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("-");
+        let team_keys = self
+            .store()
+            .team_keys()?
+            .into_iter()
+            .filter_map(|(epoch, key)| <[u8; 32]>::try_from(key.as_slice()).ok().map(|k| (epoch, k)))
+            .collect();
+        let secret = InviteSecret {
+            team_keys,
+            lead: membership.keys.public(),
+        };
+        let id = invite_id(&code);
+        let wrapped = wrap_with_code(&code, &id, &encode(&secret), random::<24>()).map_err(protocol)?;
+        let expires_ms = self.now_ms() + INVITE_LIFETIME_MS;
+        let invite = Invite {
+            invite_id: id,
+            role,
+            expires_ms,
+            wrapped,
+        };
+        match self.exchange(
+            transport,
+            membership.team,
+            &membership.keys,
+            &Request::CreateInvite(invite),
+        )? {
+            Response::InviteCreated => Ok(Invitation {
+                code,
+                role: role_name(role).into(),
+                expires_ms,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Joins a team with an invite code.
+    ///
+    /// # Errors
+    /// [`DeviceError::Sync`] for a wrong, used or expired code or an unreachable hub; store errors.
+    pub fn join_team(&mut self, hub_url: &str, code: &str, transport: &mut dyn Transport) -> Res<TeamRecord> {
+        if self.store().team()?.is_some() {
+            return Err(carnet_store::StoreError::AlreadyInTeam.into());
+        }
+        let secrets = (random::<32>(), random::<32>());
+        let keys = DeviceSecretKeys::from_seeds(secrets.0, secrets.1);
+        let id = invite_id(code);
+        let request = Request::Join {
+            invite_id: id,
+            keys: keys.public(),
+        };
+        let (team, role, wrapped) = match self.exchange(transport, Uuid::nil(), &keys, &request)? {
+            Response::Joined { team, role, wrapped } => (team, role, wrapped),
+            other => return Err(unexpected(&other)),
+        };
+        let opened = unwrap_with_code(code, &id, &wrapped).map_err(protocol)?;
+        let secret: InviteSecret = decode(&opened).map_err(protocol)?;
+        let record = TeamRecord {
+            team_id: team.to_string(),
+            hub_url: hub_url.to_owned(),
+            role: role_name(role).into(),
+        };
+        self.store_mut().join_team(&record, &secrets, &secret.team_keys)?;
+        Ok(record)
+    }
+
+    /// Asks the hub for the team's devices and keeps their public keys.
+    ///
+    /// # Errors
+    /// [`DeviceError::Sync`]; store errors.
+    pub fn refresh_devices(&mut self, transport: &mut dyn Transport) -> Res<Vec<TeamDevice>> {
+        let (_, membership) = self.membership()?;
+        let (devices, keys) =
+            match self.exchange(transport, membership.team, &membership.keys, &Request::Devices)? {
+                Response::Devices { devices, keys, .. } => (devices, keys),
+                other => return Err(unexpected(&other)),
+            };
+        for key in keys {
+            if let Ok(bytes) = carnet_protocol::unwrap_for_device(&membership.keys, &key.wrapped)
+                && let Ok(key_bytes) = <[u8; 32]>::try_from(bytes.as_slice())
+            {
+                self.store_mut().add_team_key(key.epoch, &key_bytes)?;
+            }
+        }
+        let devices: Vec<TeamDevice> = devices
+            .into_iter()
+            .map(|d| TeamDevice {
+                device_id: d.device.to_string(),
+                sign_key: d.keys.sign.to_vec(),
+                agree_key: d.keys.agree.to_vec(),
+                role: role_name(d.role).into(),
+                revoked: d.revoked,
+            })
+            .collect();
+        self.store_mut().set_team_devices(&devices)?;
+        Ok(devices)
+    }
+
+    /// Exchanges work with the hub until nothing is left to send or receive.
+    ///
+    /// # Errors
+    /// [`DeviceError::Sync`] when the hub cannot be reached or refuses (work
+    /// stays queued); store errors.
+    pub fn sync(&mut self, transport: &mut dyn Transport) -> Res<SyncReport> {
+        let result = self
+            .refresh_devices(transport)
+            .and_then(|_| self.sync_log(transport));
+        if let Err(DeviceError::Sync { message, .. }) = &result {
+            let mut record = self.store().sync_record()?;
+            record.last_error = Some(message.clone());
+            self.store_mut().save_sync_record(&record, None)?;
+        }
+        result
+    }
+
+    fn sync_log(&mut self, transport: &mut dyn Transport) -> Res<SyncReport> {
+        let (_, membership) = self.membership()?;
+        let record = self.store().sync_record()?;
+        let state: EngineState = if record.engine.is_empty() {
+            EngineState::default()
+        } else {
+            decode(&record.engine).map_err(protocol)?
+        };
+        let mut engine = SyncEngine::new(state);
+        // Seal what was changed here since the last sync: one entry per case file.
+        let outgoing = self.store().outgoing()?;
+        if let Some(last) = outgoing.last().map(|o| o.seq) {
+            let mut by_case: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+            for change in outgoing {
+                by_case
+                    .entry(change.case_id)
+                    .or_default()
+                    .extend_from_slice(&change.bytes);
+            }
+            for (case, bytes) in by_case {
+                let doc: Uuid = case
+                    .parse()
+                    .map_err(|_| DeviceError::Input("a queued change names no case file".into()))?;
+                engine
+                    .queue(&membership, doc, &bytes, random::<40>())
+                    .map_err(protocol)?;
+            }
+            let sealed = SyncRecord {
+                engine: encode(engine.state()),
+                ..record.clone()
+            };
+            self.store_mut().save_sync_record(&sealed, Some(last))?;
+        }
+        let mut report = SyncReport::default();
+        engine.request_sync();
+        while report.exchanges < MAX_EXCHANGES {
+            let Some(Effect::Send(body)) = engine.poll(&membership, self.now_ms()) else {
+                break;
+            };
+            report.exchanges += 1;
+            let answer = transport.post(&body);
+            let failure = answer.as_ref().err().cloned();
+            let effects = engine.on_response(
+                &membership,
+                self.now_ms(),
+                answer.as_deref().map_err(Clone::clone),
+            );
+            for effect in effects {
+                match effect {
+                    Effect::Apply { doc, changes, .. } => {
+                        self.apply_received(CaseId::from_uuid(doc), &changes)?;
+                        report.applied += 1;
+                    }
+                    Effect::Reject { seq, reason, .. } => {
+                        report.rejected.push(format!("entry {seq}: {reason}"))
+                    }
+                    Effect::Persist(state) => {
+                        let status = engine.status();
+                        let saved = SyncRecord {
+                            engine: encode(&state),
+                            last_sync_ms: status.last_sync_ms,
+                            last_error: status.last_error.clone(),
+                        };
+                        self.store_mut().save_sync_record(&saved, None)?;
+                    }
+                    Effect::Send(_) => {}
+                }
+            }
+            if let Some(error) = failure {
+                return Err(refused(error));
+            }
+            if engine.status().last_error.is_some() {
+                let message = engine.status().last_error.clone().unwrap_or_default();
+                return Err(DeviceError::Sync {
+                    message,
+                    retryable: true,
+                });
+            }
+        }
+        report.pending = engine.state().outbox.len();
+        Ok(report)
+    }
+
+    fn apply_received(&mut self, id: CaseId, changes: &[u8]) -> Res<()> {
+        if self.store().contains(id)? {
+            let mut stored = self.store().load(id)?;
+            let new = stored.file.receive_changes(changes)?;
+            self.store_mut().save_received(&mut stored, &new)?;
+        } else {
+            let file = CaseFile::load(changes, self.store().writer())?;
+            if file.id() != id {
+                return Err(DeviceError::Input(
+                    "a received case file names another id; it was ignored".into(),
+                ));
+            }
+            self.store_mut().insert_received(file)?;
+        }
+        Ok(())
+    }
+
+    /// The sync status line.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn sync_status(&self) -> Res<SyncStatusView> {
+        let record = self.store().sync_record()?;
+        let outbox = if record.engine.is_empty() {
+            0
+        } else {
+            decode::<EngineState>(&record.engine)
+                .map(|s| s.outbox.len())
+                .unwrap_or(0)
+        };
+        Ok(SyncStatusView {
+            team: self.store().team()?,
+            last_sync_ms: record.last_sync_ms,
+            pending: outbox + self.store().outgoing()?.len(),
+            last_error: record.last_error,
+        })
+    }
+}
+
+fn unexpected(response: &Response) -> DeviceError {
+    let _ = response;
+    DeviceError::Sync {
+        message: "the hub gave an unexpected answer".into(),
+        retryable: false,
+    }
+}
+
+#[cfg(test)]
+#[path = "team_tests.rs"]
+mod tests;

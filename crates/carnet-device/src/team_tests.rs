@@ -1,0 +1,182 @@
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use carnet_core::{
+    Agency, NewPerson, NewProcedure, ProcedureId, ProcedurePatch, ProcedureStatus, VisitPatch,
+};
+use carnet_hub::{Hub, HubConfig, SqliteStorage};
+use carnet_store::KdfParams;
+
+use super::*;
+use crate::VisitInput;
+
+/// The real hub logic and storage, called in-process.
+struct InProcess<'a> {
+    hub: &'a Hub<SqliteStorage>,
+    /// When set, answers are lost on the way back (the hub did the work).
+    lose_answers: bool,
+}
+
+impl Transport for InProcess<'_> {
+    fn post(&mut self, body: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        let answer = self
+            .hub
+            .handle(now, body)
+            .map(|r| encode(&r))
+            .map_err(|e| TransportError {
+                retryable: e.is_retryable(),
+                message: e.to_string(),
+            });
+        if self.lose_answers {
+            return Err(TransportError {
+                retryable: true,
+                message: "the connection dropped".into(),
+            });
+        }
+        answer
+    }
+}
+
+fn device(dir: &std::path::Path, worker: &str) -> Device {
+    Device::init_with(
+        dir,
+        "passphrase",
+        worker,
+        "tablette",
+        KdfParams::INSECURE_FOR_TESTS,
+    )
+    .unwrap()
+}
+
+fn set_status(device: &mut Device, procedure: ProcedureId, status: ProcedureStatus) {
+    device
+        .set_procedure(
+            &procedure.to_string(),
+            ProcedurePatch {
+                status: Some(status),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_team_syncs_through_the_hub_and_keeps_the_conflict() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("hub")).unwrap();
+    let hub = Hub::new(
+        SqliteStorage::open(&tmp.path().join("hub")).unwrap(),
+        HubConfig::default(),
+    );
+    let mut net = InProcess {
+        hub: &hub,
+        lose_answers: false,
+    };
+    let mut lead = device(&tmp.path().join("lead"), "Léa");
+    let mut worker = device(&tmp.path().join("worker"), "Bruno");
+
+    // The lead had a case file before the team existed: it is shared on creation.
+    let case = lead
+        .add_person(NewPerson {
+            name: "Hélène Roux".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    lead.create_team("http://hub", &mut net).unwrap();
+    let invitation = lead.invite(Role::Worker, &mut net).unwrap();
+    assert_eq!(invitation.code.len(), 14);
+    let err = worker
+        .join_team("http://hub", "AAAA-BBBB-CCCC", &mut net)
+        .unwrap_err();
+    assert_eq!(err.kind(), "refused", "{err}");
+    worker
+        .join_team("http://hub", &invitation.code.to_lowercase(), &mut net)
+        .unwrap();
+    let mut third = device(&tmp.path().join("third"), "Chloé");
+    let used = third
+        .join_team("http://hub", &invitation.code, &mut net)
+        .unwrap_err();
+    assert!(
+        used.to_string().contains("used") || used.to_string().contains("already"),
+        "{used}"
+    );
+
+    let (visit, _) = lead
+        .add_visit(
+            &case.to_string(),
+            VisitInput {
+                note: "Dossier RSA à compléter.".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let procedure = ProcedureId::random();
+    let (procedure, _) = lead
+        .add_procedure(
+            &case.to_string(),
+            NewProcedure {
+                id: procedure,
+                agency: Agency::Caf,
+                what: "RSA".into(),
+                status: ProcedureStatus::InProgress,
+                next_step: String::new(),
+                due: None,
+            },
+        )
+        .unwrap();
+    assert!(lead.sync_status().unwrap().pending > 0);
+    let report = lead.sync(&mut net).unwrap();
+    assert_eq!(report.pending, 0);
+    assert_eq!(lead.sync_status().unwrap().pending, 0);
+    worker.sync(&mut net).unwrap();
+    assert_eq!(worker.show(&case.to_string()).unwrap().case.visits.len(), 1);
+
+    // Offline, both change the note and the status.
+    lead.edit_visit(
+        &visit.to_string(),
+        VisitPatch {
+            note: Some("Dossier RSA à compléter. Rappeler lundi.".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    worker
+        .edit_visit(
+            &visit.to_string(),
+            VisitPatch {
+                note: Some("Urgent : Dossier RSA à compléter.".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    set_status(&mut lead, procedure, ProcedureStatus::Submitted);
+    set_status(&mut worker, procedure, ProcedureStatus::Refused);
+
+    // The worker's answer is lost once: the retry must not duplicate anything.
+    net.lose_answers = true;
+    let lost = worker.sync(&mut net).unwrap_err();
+    assert_eq!(lost.kind(), "offline");
+    assert!(worker.sync_status().unwrap().last_error.is_some());
+    net.lose_answers = false;
+    worker.sync(&mut net).unwrap();
+    lead.sync(&mut net).unwrap();
+    worker.sync(&mut net).unwrap();
+
+    let (a, b) = (
+        lead.show(&case.to_string()).unwrap(),
+        worker.show(&case.to_string()).unwrap(),
+    );
+    assert_eq!(a.heads, b.heads);
+    assert_eq!(a.case, b.case);
+    assert_eq!(
+        a.case.visits[0].note,
+        "Urgent : Dossier RSA à compléter. Rappeler lundi."
+    );
+    assert_eq!(a.conflicts.len(), 1);
+    assert_eq!(a.conflicts, b.conflicts);
+    assert_eq!(worker.sync_status().unwrap().last_error, None);
+}

@@ -1,0 +1,281 @@
+//! Team membership and sync bookkeeping on the device: the team, its keys
+//! and devices, the sync engine's saved state and the queue of changes not
+//! yet sealed for the hub. The bytes stored here are opaque to this crate;
+//! the device layer encodes them.
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::StoreError;
+use crate::store::{Store, now_ms};
+
+type Res<T> = Result<T, StoreError>;
+
+/// The team this device belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamRecord {
+    /// The team id.
+    pub team_id: String,
+    /// The hub's address.
+    pub hub_url: String,
+    /// `lead` or `worker`.
+    pub role: String,
+}
+
+/// A device of the team, as last listed by the hub.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamDevice {
+    /// Its id.
+    pub device_id: String,
+    /// Ed25519 public key.
+    pub sign_key: Vec<u8>,
+    /// X25519 public key.
+    pub agree_key: Vec<u8>,
+    /// `lead` or `worker`.
+    pub role: String,
+    /// Revoked or not.
+    pub revoked: bool,
+}
+
+/// A change waiting to be sealed for the hub.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingChange {
+    /// Queue position.
+    pub seq: i64,
+    /// The case file.
+    pub case_id: String,
+    /// Change chunks (or a whole document).
+    pub bytes: Vec<u8>,
+}
+
+/// The saved sync state and status line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncRecord {
+    /// The engine's encoded state.
+    pub engine: Vec<u8>,
+    /// Last successful exchange.
+    pub last_sync_ms: Option<i64>,
+    /// Last error in words.
+    pub last_error: Option<String>,
+}
+
+impl Store {
+    /// The team, if the device belongs to one.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn team(&self) -> Res<Option<TeamRecord>> {
+        Ok(self
+            .conn
+            .query_row("SELECT team_id, hub_url, role FROM team", [], |r| {
+                Ok(TeamRecord {
+                    team_id: r.get(0)?,
+                    hub_url: r.get(1)?,
+                    role: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// This device's secret key seeds (signing, agreement).
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::ItemNotFound`] outside a team.
+    pub fn team_secrets(&self) -> Res<Zeroizing<([u8; 32], [u8; 32])>> {
+        let (sign, agree): (Vec<u8>, Vec<u8>) = self
+            .conn
+            .query_row("SELECT sign_seed, agree_seed FROM team", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .ok_or(StoreError::ItemNotFound {
+                what: "team",
+                id: String::new(),
+            })?;
+        let (sign, agree) = (Zeroizing::new(sign), Zeroizing::new(agree));
+        let bad = || StoreError::ItemNotFound {
+            what: "team key",
+            id: String::new(),
+        };
+        Ok(Zeroizing::new((
+            sign.as_slice().try_into().map_err(|_| bad())?,
+            agree.as_slice().try_into().map_err(|_| bad())?,
+        )))
+    }
+
+    /// Records that the device joined (or created) a team, with its keys.
+    /// Every case file already on the device is queued for the hub so the
+    /// team receives it, in the same transaction.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyInTeam`]; database errors.
+    pub fn join_team(
+        &mut self,
+        team: &TeamRecord,
+        secrets: &([u8; 32], [u8; 32]),
+        keys: &[(u32, [u8; 32])],
+    ) -> Res<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let already: i64 = tx.query_row("SELECT count(*) FROM team", [], |r| r.get(0))?;
+        if already > 0 {
+            return Err(StoreError::AlreadyInTeam);
+        }
+        tx.execute(
+            "INSERT INTO team (singleton, team_id, hub_url, role, sign_seed, agree_seed, joined_ms)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                team.team_id,
+                team.hub_url,
+                team.role,
+                secrets.0.as_slice(),
+                secrets.1.as_slice(),
+                now_ms()
+            ],
+        )?;
+        for (epoch, key) in keys {
+            tx.execute(
+                "INSERT OR REPLACE INTO team_keys (epoch, key) VALUES (?1, ?2)",
+                params![epoch, key.as_slice()],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO outgoing (case_id, bytes) SELECT case_id, snapshot FROM documents",
+            [],
+        )?;
+        tx.execute(
+            "INSERT INTO outgoing (case_id, bytes) SELECT case_id, bytes FROM changes ORDER BY seq",
+            [],
+        )?;
+        tx.commit()?;
+        self.in_team = true;
+        Ok(())
+    }
+
+    /// The team keys received, by epoch.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn team_keys(&self) -> Res<Vec<(u32, Zeroizing<Vec<u8>>)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT epoch, key FROM team_keys ORDER BY epoch")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, u32>(0)?, Zeroizing::new(r.get::<_, Vec<u8>>(1)?)))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Stores a team key of a new epoch.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn add_team_key(&mut self, epoch: u32, key: &[u8; 32]) -> Res<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO team_keys (epoch, key) VALUES (?1, ?2)",
+            params![epoch, key.as_slice()],
+        )?;
+        Ok(())
+    }
+
+    /// The team's devices as last listed.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn team_devices(&self) -> Res<Vec<TeamDevice>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT device_id, sign_key, agree_key, role, revoked FROM team_devices ORDER BY device_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(TeamDevice {
+                device_id: r.get(0)?,
+                sign_key: r.get(1)?,
+                agree_key: r.get(2)?,
+                role: r.get(3)?,
+                revoked: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Replaces the list of the team's devices.
+    ///
+    /// # Errors
+    /// Database errors; nothing is written on error.
+    pub fn set_team_devices(&mut self, devices: &[TeamDevice]) -> Res<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM team_devices", [])?;
+        for d in devices {
+            tx.execute(
+                "INSERT INTO team_devices (device_id, sign_key, agree_key, role, revoked) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![d.device_id, d.sign_key, d.agree_key, d.role, d.revoked],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Changes waiting to be sealed, oldest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn outgoing(&self) -> Res<Vec<OutgoingChange>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, case_id, bytes FROM outgoing ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(OutgoingChange {
+                seq: r.get(0)?,
+                case_id: r.get(1)?,
+                bytes: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// The saved sync state.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn sync_record(&self) -> Res<SyncRecord> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT engine, last_sync_ms, last_error FROM sync_state",
+                [],
+                |r| {
+                    Ok(SyncRecord {
+                        engine: r.get(0)?,
+                        last_sync_ms: r.get(1)?,
+                        last_error: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    /// Saves the sync state and, in the same transaction, drops the queued
+    /// changes up to `sealed_up_to` (now sealed into the saved state).
+    ///
+    /// # Errors
+    /// Database errors; nothing is written on error.
+    pub fn save_sync_record(&mut self, record: &SyncRecord, sealed_up_to: Option<i64>) -> Res<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO sync_state (singleton, engine, last_sync_ms, last_error) VALUES (1, ?1, ?2, ?3)",
+            params![record.engine, record.last_sync_ms, record.last_error],
+        )?;
+        if let Some(seq) = sealed_up_to {
+            tx.execute("DELETE FROM outgoing WHERE seq <= ?1", [seq])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
