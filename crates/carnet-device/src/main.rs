@@ -11,7 +11,7 @@ use carnet_core::{
     Agency, ConsentRecord, Day, LocalDateTime, NewPerson, NewProcedure, NewTask, PersonPatch, ProcedureId,
     ProcedurePatch, ProcedureStatus, TaskId, VisitKind, VisitPatch,
 };
-use carnet_device::{ApiError, Device, DeviceError, VisitInput};
+use carnet_device::{ApiError, Device, DeviceError, HttpTransport, Role, VisitInput};
 use carnet_store::CaseloadFilter;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
@@ -85,6 +85,20 @@ enum Command {
     },
     /// Rebuild the index (caseload, search, tasks, conflicts) from the documents.
     Reindex,
+    /// The team: create, invite, join, devices.
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Exchange work with the team's hub.
+    Sync {
+        /// Keep syncing, waiting longer after each failure (up to 5 minutes).
+        #[arg(long)]
+        watch: bool,
+        /// With --watch: seconds between syncs when all is well.
+        #[arg(long, default_value_t = 30)]
+        every: u64,
+    },
+    /// The sync status: team, last sync, changes waiting, last error.
+    Status,
     /// Fill the notebook with deterministic demo data.
     Demo {
         /// How many people.
@@ -97,6 +111,33 @@ enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum TeamCommand {
+    /// Create a team on a hub, with this device as its lead.
+    Create {
+        /// The hub's address, e.g. http://127.0.0.1:7420.
+        #[arg(long)]
+        hub: String,
+    },
+    /// Lead only: a single-use code for a new device (valid 7 days).
+    Invite {
+        /// worker or lead.
+        #[arg(long, default_value = "worker")]
+        role: String,
+    },
+    /// Join a team with an invite code.
+    Join {
+        /// The hub's address.
+        #[arg(long)]
+        hub: String,
+        /// The code the team lead gave.
+        #[arg(long)]
+        code: String,
+    },
+    /// The team's devices.
+    Devices,
 }
 
 #[derive(Subcommand, Debug)]
@@ -323,7 +364,8 @@ struct ExportArgs {
 const PARTLY_DONE: &str = "partly_done";
 
 /// Exit codes: 0 done; 1 other error; 2 usage; 3 wrong passphrase or no
-/// notebook; 4 not found; 5 invalid input or file; 6 a stored case file is damaged.
+/// notebook; 4 not found; 5 invalid input or file; 6 a stored case file is
+/// damaged; 7 the hub could not be reached or refused.
 fn exit_code(error: &ApiError) -> u8 {
     match error.kind.as_str() {
         "wrong_passphrase" | "not_initialised" | "key_file" => 3,
@@ -335,6 +377,7 @@ fn exit_code(error: &ApiError) -> u8 {
         | "already_initialised"
         | PARTLY_DONE => 5,
         "corrupt" => 6,
+        "offline" | "refused" => 7,
         _ => 1,
     }
 }
@@ -546,6 +589,12 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                     ),
                 })
             }
+        }
+        Command::Team(cmd) => team(&mut device, &out, cmd),
+        Command::Sync { watch, every } => sync(&mut device, &out, watch, every),
+        Command::Status => {
+            let status = api(device.sync_status())?;
+            out.print(&status, || status_text(&status))
         }
         Command::Demo { people, seed, today } => {
             let today = today.as_deref().map(Day::parse).transpose();
@@ -1064,4 +1113,128 @@ fn format_ms(ms: i64) -> String {
                 .to_string()
         })
         .unwrap_or_else(|| "?".to_owned())
+}
+
+fn transport_for(device: &Device, hub: Option<&str>) -> Result<HttpTransport, ApiError> {
+    let url = match hub {
+        Some(url) => url.to_owned(),
+        None => api(device.store().team().map_err(DeviceError::from))?
+            .map(|t| t.hub_url)
+            .ok_or_else(|| {
+                input("this device is not in a team yet: run `carnet team create` or `carnet team join`")
+            })?,
+    };
+    Ok(HttpTransport::new(&url))
+}
+
+fn team(device: &mut Device, out: &Out, cmd: TeamCommand) -> Result<(), ApiError> {
+    match cmd {
+        TeamCommand::Create { hub } => {
+            let mut transport = transport_for(device, Some(&hub))?;
+            let team = api(device.create_team(&hub, &mut transport))?;
+            out.print(&team, || {
+                format!(
+                    "team {} created on {}; this device is its lead",
+                    team.team_id, team.hub_url
+                )
+            })
+        }
+        TeamCommand::Invite { role } => {
+            let role = match role.to_lowercase().as_str() {
+                "worker" => Role::Worker,
+                "lead" => Role::Lead,
+                other => return Err(input(&format!("--role {other:?}: say worker or lead"))),
+            };
+            let mut transport = transport_for(device, None)?;
+            let invitation = api(device.invite(role, &mut transport))?;
+            out.print(&invitation, || {
+                format!(
+                    "invite code: {}\nrole: {}\nvalid until {} — it works once",
+                    invitation.code,
+                    invitation.role,
+                    format_ms(invitation.expires_ms)
+                )
+            })
+        }
+        TeamCommand::Join { hub, code } => {
+            let mut transport = transport_for(device, Some(&hub))?;
+            let team = api(device.join_team(&hub, &code, &mut transport))?;
+            out.print(&team, || format!("joined team {} as {}", team.team_id, team.role))
+        }
+        TeamCommand::Devices => {
+            let mut transport = transport_for(device, None)?;
+            let devices = api(device.refresh_devices(&mut transport))?;
+            out.print(&devices, || {
+                devices
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{}  {}{}\n",
+                            d.device_id,
+                            d.role,
+                            if d.revoked { "  [revoked]" } else { "" }
+                        )
+                    })
+                    .collect()
+            })
+        }
+    }
+}
+
+fn sync(device: &mut Device, out: &Out, watch: bool, every: u64) -> Result<(), ApiError> {
+    let mut transport = transport_for(device, None)?;
+    if !watch {
+        let report = api(device.sync(&mut transport))?;
+        return out.print(&report, || sync_text(&report));
+    }
+    let mut failures: u32 = 0;
+    loop {
+        match device.sync(&mut transport) {
+            Ok(report) => {
+                failures = 0;
+                out.print(&report, || sync_text(&report))?;
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                eprintln!("carnet: {e}");
+            }
+        }
+        // Back off after failures: 2 s, 4 s, ... up to 5 minutes.
+        let wait = if failures == 0 {
+            every
+        } else {
+            (1u64 << failures.min(8)).min(300)
+        };
+        std::thread::sleep(std::time::Duration::from_secs(wait));
+    }
+}
+
+fn sync_text(report: &carnet_device::SyncReport) -> String {
+    let mut text = format!(
+        "synced: {} change set(s) received, {} waiting, {} round trip(s)",
+        report.applied, report.pending, report.exchanges
+    );
+    for r in &report.rejected {
+        text.push_str(&format!("\nrefused {r}"));
+    }
+    text
+}
+
+fn status_text(status: &carnet_device::SyncStatusView) -> String {
+    let Some(team) = &status.team else {
+        return "not in a team: work stays on this device (carnet team join to share it)".to_owned();
+    };
+    format!(
+        "team {} on {} ({})\nlast sync: {}\nchanges waiting: {}{}",
+        team.team_id,
+        team.hub_url,
+        team.role,
+        status.last_sync_ms.map_or_else(|| "never".to_owned(), format_ms),
+        status.pending,
+        status
+            .last_error
+            .as_ref()
+            .map(|e| format!("\nlast error: {e}"))
+            .unwrap_or_default()
+    )
 }
