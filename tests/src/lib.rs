@@ -125,3 +125,80 @@ pub fn device(dir: &Path, worker: &str) -> Device {
     Device::init_with(dir, PASSPHRASE, worker, "test", KdfParams::INSECURE_FOR_TESTS)
         .expect("a test notebook")
 }
+
+/// A real `carnet-hub` process on a port the OS picked, stopped when dropped.
+#[derive(Debug)]
+pub struct HubProcess {
+    child: std::process::Child,
+    /// Its address, `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Its data directory.
+    pub data: PathBuf,
+}
+
+impl HubProcess {
+    /// Starts the hub on `data` and waits until it listens.
+    ///
+    /// # Panics
+    /// When the hub does not start.
+    #[must_use]
+    pub fn start(data: &Path) -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new(bin("carnet-hub"))
+            .args(["serve", "--data"])
+            .arg(data)
+            .args(["--listen", "127.0.0.1:0"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("carnet-hub starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the hub says where it listens");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("a `listening on` line")
+            .to_owned();
+        Self {
+            child,
+            url,
+            data: data.to_owned(),
+        }
+    }
+
+    /// Stops the hub at once (SIGKILL) and waits for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Every byte of every file under `dir`, for privacy checks.
+///
+/// # Panics
+/// When the directory cannot be read.
+#[must_use]
+pub fn all_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("readable directory") {
+                stack.push(entry.expect("a directory entry").path());
+            }
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path, bytes));
+        }
+    }
+    out
+}
