@@ -138,6 +138,11 @@ enum TeamCommand {
     },
     /// The team's devices.
     Devices,
+    /// Lead only: revoke a device (a lost tablet) and rotate the team key.
+    Revoke {
+        /// The device id (or its first characters), from `carnet team devices`.
+        device: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -1160,6 +1165,13 @@ fn team(device: &mut Device, out: &Out, cmd: TeamCommand) -> Result<(), ApiError
             let mut transport = transport_for(device, Some(&hub))?;
             let team = api(device.join_team(&hub, &code, &mut transport))?;
             out.print(&team, || format!("joined team {} as {}", team.team_id, team.role))
+        }
+        TeamCommand::Revoke { device: target } => {
+            let mut transport = transport_for(device, None)?;
+            let epoch = api(device.revoke(&target, &mut transport))?;
+            out.print(&serde_json::json!({ "revoked": target, "epoch": epoch }), || {
+                format!("device {target} revoked; the team key is now at epoch {epoch}")
+            })
         }
         TeamCommand::Devices => {
             let mut transport = transport_for(device, None)?;

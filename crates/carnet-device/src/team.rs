@@ -341,6 +341,76 @@ impl Device {
         Ok(record)
     }
 
+    /// Lead only: revokes a device (a lost tablet) and rotates the team key.
+    /// The hub refuses the device at once; the new key is wrapped for each
+    /// remaining device, so entries written from now on are unreadable to it.
+    ///
+    /// # Errors
+    /// [`DeviceError::Input`] for an unknown device or this device itself,
+    /// [`DeviceError::Sync`] when the hub refuses; store errors.
+    pub fn revoke(&mut self, device: &str, transport: &mut dyn Transport) -> Res<u32> {
+        let devices = self.refresh_devices(transport)?;
+        let wanted = device.trim().to_lowercase();
+        let matching: Vec<&TeamDevice> = devices
+            .iter()
+            .filter(|d| d.device_id.starts_with(&wanted))
+            .collect();
+        let [target] = matching.as_slice() else {
+            return Err(DeviceError::Input(format!(
+                "{device:?} matches {} devices of the team; give more of its id (see `carnet team devices`)",
+                matching.len()
+            )));
+        };
+        let target: Uuid = target
+            .device_id
+            .parse()
+            .map_err(|_| DeviceError::Input("the device id is damaged".into()))?;
+        if target == self.device_uuid() {
+            return Err(DeviceError::Input("a device cannot revoke itself".into()));
+        }
+        let (_, membership) = self.membership()?;
+        let epoch = membership.current_key().map_or(1, |k| k.epoch() + 1);
+        let key = random::<32>();
+        let mut keys = Vec::new();
+        for d in devices.iter().filter(|d| !d.revoked) {
+            let (Ok(id), Ok(sign), Ok(agree)) = (
+                d.device_id.parse::<Uuid>(),
+                <[u8; 32]>::try_from(d.sign_key.as_slice()),
+                <[u8; 32]>::try_from(d.agree_key.as_slice()),
+            ) else {
+                continue;
+            };
+            if id == target {
+                continue;
+            }
+            let recipient = DevicePublicKeys { sign, agree };
+            let wrapped = carnet_protocol::wrap_for_device(&recipient, &key, random::<32>(), random::<24>())
+                .map_err(protocol)?;
+            keys.push(carnet_protocol::DeviceKey {
+                device: id,
+                epoch,
+                wrapped,
+            });
+        }
+        let revocation = carnet_protocol::Revocation {
+            device: target,
+            epoch,
+            keys,
+        };
+        match self.exchange(
+            transport,
+            membership.team,
+            &membership.keys,
+            &Request::Revoke(revocation),
+        )? {
+            Response::Revoked => {}
+            other => return Err(unexpected(&other)),
+        }
+        self.store_mut().add_team_key(epoch, &key)?;
+        self.refresh_devices(transport)?;
+        Ok(epoch)
+    }
+
     /// Asks the hub for the team's devices and keeps their public keys.
     ///
     /// # Errors

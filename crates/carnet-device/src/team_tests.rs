@@ -180,3 +180,74 @@ fn a_team_syncs_through_the_hub_and_keeps_the_conflict() {
     assert_eq!(a.conflicts, b.conflicts);
     assert_eq!(worker.sync_status().unwrap().last_error, None);
 }
+
+#[test]
+fn a_revoked_device_is_refused_and_cannot_read_what_follows() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("hub")).unwrap();
+    let hub = Hub::new(
+        SqliteStorage::open(&tmp.path().join("hub")).unwrap(),
+        HubConfig::default(),
+    );
+    let mut net = InProcess {
+        hub: &hub,
+        lose_answers: false,
+    };
+    let mut lead = device(&tmp.path().join("lead"), "Léa");
+    let mut kept = device(&tmp.path().join("kept"), "Anne");
+    let mut lost = device(&tmp.path().join("lost"), "Bruno");
+    lead.create_team("http://hub", &mut net).unwrap();
+    for d in [&mut kept, &mut lost] {
+        let code = lead.invite(Role::Worker, &mut net).unwrap().code;
+        d.join_team("http://hub", &code, &mut net).unwrap();
+    }
+    let case = lead
+        .add_person(NewPerson {
+            name: "Jean Morel".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id
+        .to_string();
+    lead.sync(&mut net).unwrap();
+    lost.sync(&mut net).unwrap();
+    assert_eq!(lost.list(&Default::default()).unwrap().len(), 1);
+
+    let err = kept
+        .revoke(&lead.identity().device_id.to_string(), &mut net)
+        .unwrap_err();
+    assert_eq!(err.kind(), "refused", "a worker cannot revoke: {err}");
+    let lost_id = lost.identity().device_id.to_string();
+    assert_eq!(lead.revoke(&lost_id[..8], &mut net).unwrap(), 2);
+
+    let (_, _) = lead
+        .add_visit(
+            &case,
+            VisitInput {
+                note: "après la révocation".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    lead.sync(&mut net).unwrap();
+    kept.sync(&mut net).unwrap();
+    assert_eq!(
+        kept.show(&case).unwrap().case.visits[0].note,
+        "après la révocation"
+    );
+
+    let refused = lost.sync(&mut net).unwrap_err();
+    assert_eq!(refused.kind(), "refused");
+    assert!(
+        refused.to_string().contains("revoked by the team lead"),
+        "{refused}"
+    );
+    assert!(lost.show(&case).unwrap().case.visits.is_empty());
+    // Even holding the hub's bytes, the revoked device has no key for them.
+    let (_, membership) = lost.membership().unwrap();
+    let page =
+        carnet_hub::HubStorage::entries_after(hub.storage(), membership.team, 0, 100, usize::MAX).unwrap();
+    let last = page.entries.last().unwrap();
+    assert_eq!(last.entry.header.epoch, 2);
+    assert!(membership.open(&last.entry).is_err());
+}
