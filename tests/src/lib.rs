@@ -143,11 +143,20 @@ impl HubProcess {
     /// When the hub does not start.
     #[must_use]
     pub fn start(data: &Path) -> Self {
+        Self::start_on(data, "127.0.0.1:0")
+    }
+
+    /// Starts the hub on `data` listening on `listen` (`127.0.0.1:PORT`).
+    ///
+    /// # Panics
+    /// When the hub does not start.
+    #[must_use]
+    pub fn start_on(data: &Path, listen: &str) -> Self {
         use std::io::BufRead;
         let mut child = Command::new(bin("carnet-hub"))
             .args(["serve", "--data"])
             .arg(data)
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", listen])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
