@@ -543,19 +543,50 @@ impl Device {
         Ok(report)
     }
 
+    /// Applies received changes. Changes a case file cannot take yet (its
+    /// creation or a change they depend on has not arrived) are held and
+    /// tried again with the next changes of that case file, so nothing
+    /// received is lost and sync never gets stuck on them.
     fn apply_received(&mut self, id: CaseId, changes: &[u8]) -> Res<()> {
-        if self.store().contains(id)? {
+        let key = id.to_string();
+        let held = self.store().held_changes(&key)?;
+        let mut file = if self.store().contains(id)? {
             let mut stored = self.store().load(id)?;
-            let new = stored.file.receive_changes(changes)?;
+            let mut new = stored.file.receive_changes(changes)?;
+            for bytes in &held {
+                new.extend(stored.file.receive_changes(bytes)?);
+            }
             self.store_mut().save_received(&mut stored, &new)?;
+            stored.file
         } else {
-            let file = CaseFile::load(changes, self.store().writer())?;
+            let mut candidates: Vec<&[u8]> = vec![changes];
+            candidates.extend(held.iter().map(Vec::as_slice));
+            let writer = self.store().writer();
+            let Some((base, mut file)) = candidates
+                .iter()
+                .enumerate()
+                .find_map(|(i, c)| CaseFile::load(c, writer).ok().map(|f| (i, f)))
+            else {
+                return Ok(self.store_mut().hold_changes(&key, changes)?);
+            };
             if file.id() != id {
                 return Err(DeviceError::Input(
                     "a received case file names another id; it was ignored".into(),
                 ));
             }
-            self.store_mut().insert_received(file)?;
+            for (i, bytes) in candidates.iter().enumerate() {
+                if i != base {
+                    file.receive_changes(bytes)?;
+                }
+            }
+            self.store_mut().insert_received(file)?.file
+        };
+        if file.missing_deps().is_empty() {
+            if !held.is_empty() {
+                self.store_mut().clear_held_changes(&key)?;
+            }
+        } else {
+            self.store_mut().hold_changes(&key, changes)?;
         }
         Ok(())
     }

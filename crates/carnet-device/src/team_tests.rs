@@ -251,3 +251,63 @@ fn a_revoked_device_is_refused_and_cannot_read_what_follows() {
     assert_eq!(last.entry.header.epoch, 2);
     assert!(membership.open(&last.entry).is_err());
 }
+
+#[test]
+fn changes_that_arrive_before_what_they_need_are_held_not_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let author = device(&tmp.path().join("author"), "Léa");
+    let mut reader = device(&tmp.path().join("reader"), "Anne");
+    let ctx = |minute: i64| carnet_core::EditContext {
+        worker: "Léa".into(),
+        time_ms: 1_780_000_000_000 + minute,
+        local_time: carnet_core::LocalDateTime::parse("2026-05-28T10:00").unwrap(),
+    };
+    let id = CaseId::random();
+    let person = NewPerson {
+        name: "Jean Morel".into(),
+        ..Default::default()
+    };
+    let (mut file, created) = CaseFile::create(id, author.store().writer(), person, &ctx(0)).unwrap();
+    let visit = |note: &str| {
+        carnet_core::Edit::AddVisit(carnet_core::NewVisit {
+            id: carnet_core::VisitId::random(),
+            at: carnet_core::LocalDateTime::parse("2026-05-28T10:00").unwrap(),
+            place: String::new(),
+            kind: carnet_core::VisitKind::Home,
+            present: vec![],
+            topics: vec![],
+            duration_min: None,
+            note: note.into(),
+        })
+    };
+    let second = file.apply(&visit("deuxième"), &ctx(1)).unwrap();
+    let third = file.apply(&visit("troisième"), &ctx(2)).unwrap();
+
+    // The third change, then the second, then the creation: in the worst order.
+    reader.apply_received(id, &third.bytes).unwrap();
+    assert!(!reader.store().contains(id).unwrap());
+    reader.apply_received(id, &second.bytes).unwrap();
+    assert_eq!(reader.store().held_changes(&id.to_string()).unwrap().len(), 2);
+    reader.apply_received(id, &created.bytes).unwrap();
+    let shown = reader.show(&id.to_string()).unwrap();
+    let mut notes: Vec<String> = shown.case.visits.iter().map(|v| v.note.clone()).collect();
+    notes.sort();
+    assert_eq!(notes, vec!["deuxième", "troisième"]);
+    assert!(reader.store().held_changes(&id.to_string()).unwrap().is_empty());
+    assert_eq!(
+        shown.heads,
+        file.heads().iter().map(ToString::to_string).collect::<Vec<_>>()
+    );
+
+    // On a case file the device has, a change whose parent is missing waits too.
+    let fourth = file.apply(&visit("quatrième"), &ctx(3)).unwrap();
+    let fifth = file.apply(&visit("cinquième"), &ctx(4)).unwrap();
+    reader.apply_received(id, &fifth.bytes).unwrap();
+    assert_eq!(reader.show(&id.to_string()).unwrap().case.visits.len(), 2);
+    let reopened = Device::open(&tmp.path().join("reader"), "passphrase").unwrap();
+    assert_eq!(reopened.store().held_changes(&id.to_string()).unwrap().len(), 1);
+    drop(reopened);
+    reader.apply_received(id, &fourth.bytes).unwrap();
+    assert_eq!(reader.show(&id.to_string()).unwrap().case.visits.len(), 4);
+    assert!(reader.store().held_changes(&id.to_string()).unwrap().is_empty());
+}

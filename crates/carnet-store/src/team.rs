@@ -237,6 +237,40 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// Keeps received changes that a case file cannot take yet.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn hold_changes(&mut self, case_id: &str, bytes: &[u8]) -> Res<()> {
+        self.conn.execute(
+            "INSERT INTO held_changes (case_id, bytes) VALUES (?1, ?2)",
+            params![case_id, bytes],
+        )?;
+        Ok(())
+    }
+
+    /// The changes held for a case file, oldest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn held_changes(&self, case_id: &str) -> Res<Vec<Vec<u8>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT bytes FROM held_changes WHERE case_id = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([case_id], |r| r.get::<_, Vec<u8>>(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Forgets the changes held for a case file (they are in it now).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn clear_held_changes(&mut self, case_id: &str) -> Res<()> {
+        self.conn
+            .execute("DELETE FROM held_changes WHERE case_id = ?1", [case_id])?;
+        Ok(())
+    }
+
     /// The saved sync state.
     ///
     /// # Errors

@@ -43,3 +43,12 @@ CREATE TABLE outgoing (
     case_id TEXT NOT NULL,
     bytes   BLOB NOT NULL
 ) STRICT;
+
+-- Changes received for a case file that cannot take them yet (its creation,
+-- or a change they depend on, has not arrived): kept until it does.
+CREATE TABLE held_changes (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id TEXT NOT NULL,
+    bytes   BLOB NOT NULL
+) STRICT;
+CREATE INDEX held_changes_by_case ON held_changes (case_id, seq);
