@@ -40,6 +40,12 @@ impl Transport for InProcess<'_> {
     }
 }
 
+fn hub_in(dir: &std::path::Path) -> Hub<SqliteStorage> {
+    let data = dir.join("hub");
+    std::fs::create_dir_all(&data).unwrap();
+    Hub::new(SqliteStorage::open(&data).unwrap(), HubConfig::default())
+}
+
 fn device(dir: &std::path::Path, worker: &str) -> Device {
     Device::init_with(
         dir,
@@ -66,11 +72,7 @@ fn set_status(device: &mut Device, procedure: ProcedureId, status: ProcedureStat
 #[test]
 fn a_team_syncs_through_the_hub_and_keeps_the_conflict() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(tmp.path().join("hub")).unwrap();
-    let hub = Hub::new(
-        SqliteStorage::open(&tmp.path().join("hub")).unwrap(),
-        HubConfig::default(),
-    );
+    let hub = hub_in(tmp.path());
     let mut net = InProcess {
         hub: &hub,
         lose_answers: false,
@@ -184,11 +186,7 @@ fn a_team_syncs_through_the_hub_and_keeps_the_conflict() {
 #[test]
 fn a_revoked_device_is_refused_and_cannot_read_what_follows() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(tmp.path().join("hub")).unwrap();
-    let hub = Hub::new(
-        SqliteStorage::open(&tmp.path().join("hub")).unwrap(),
-        HubConfig::default(),
-    );
+    let hub = hub_in(tmp.path());
     let mut net = InProcess {
         hub: &hub,
         lose_answers: false,
