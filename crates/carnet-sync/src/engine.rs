@@ -91,6 +91,8 @@ pub struct SyncEngine {
     in_flight: Option<Vec<Uuid>>,
     /// Whether an exchange is wanted (asked for, or more pages wait).
     wanted: bool,
+    /// Asked for while an exchange was in flight: another one follows it.
+    asked_again: bool,
 }
 
 impl SyncEngine {
@@ -106,6 +108,7 @@ impl SyncEngine {
             status,
             in_flight: None,
             wanted: false,
+            asked_again: false,
         }
     }
 
@@ -123,11 +126,16 @@ impl SyncEngine {
 
     /// Asks for an exchange at the next [`SyncEngine::poll`].
     pub fn request_sync(&mut self) {
-        self.wanted = true;
+        if self.in_flight.is_some() {
+            // The answer in flight may predate what prompted this request.
+            self.asked_again = true;
+        } else {
+            self.wanted = true;
+        }
     }
 
-    /// Whether an exchange is wanted and nothing is in flight (a sync is
-    /// finished when this turns false).
+    /// Whether nothing is in flight, wanted or waiting in the outbox (a sync
+    /// is finished when this turns true).
     #[must_use]
     pub fn is_idle(&self) -> bool {
         self.in_flight.is_none() && !self.wanted && self.state.outbox.is_empty()
@@ -239,7 +247,7 @@ impl SyncEngine {
         }
         // The cursor moves only with entries actually received: a hub that
         // claims a later cursor cannot make this device skip entries.
-        self.wanted = answer.more;
+        self.wanted = answer.more || std::mem::take(&mut self.asked_again);
         self.status = SyncStatus {
             last_sync_ms: Some(now_ms),
             pending: self.state.outbox.len(),

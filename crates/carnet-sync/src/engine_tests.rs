@@ -312,3 +312,24 @@ fn a_revoked_devices_view_of_new_epochs_is_empty() {
     assert!(applied(&effects).is_empty());
     assert!(matches!(&effects[0], Effect::Reject { reason, .. } if reason.contains("epoch 2")));
 }
+
+#[test]
+fn a_sync_asked_for_during_an_exchange_follows_it() {
+    let mut hub = LogHub::default();
+    let (mut a, mut b) = (member(1, &mut hub), member(2, &mut hub));
+    introduce(&mut [&mut a, &mut b]);
+    let mut eb = SyncEngine::new(EngineState::default());
+    eb.request_sync();
+    let Some(Effect::Send(bytes)) = eb.poll(&b, 0) else {
+        panic!()
+    };
+    let answer = hub.handle(&bytes);
+    // Meanwhile another device pushes, and this one is asked to sync again.
+    let mut ea = SyncEngine::new(EngineState::default());
+    ea.queue(&a, Uuid::nil(), b"late", random(1)).unwrap();
+    sync(&mut ea, &a, &mut hub, 0);
+    eb.request_sync();
+    eb.on_response(&b, 0, Ok(&answer));
+    assert!(!eb.is_idle());
+    assert_eq!(applied(&sync(&mut eb, &b, &mut hub, 0)), vec![b"late".to_vec()]);
+}
