@@ -309,3 +309,51 @@ fn changes_that_arrive_before_what_they_need_are_held_not_lost() {
     assert_eq!(reader.show(&id.to_string()).unwrap().case.visits.len(), 4);
     assert!(reader.store().held_changes(&id.to_string()).unwrap().is_empty());
 }
+
+#[test]
+fn a_bit_flipped_in_the_hubs_database_is_refused_and_blocks_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hub = hub_in(tmp.path());
+    let mut net = InProcess {
+        hub: &hub,
+        lose_answers: false,
+    };
+    let mut lead = device(&tmp.path().join("lead"), "Léa");
+    lead.add_person(NewPerson {
+        name: "Alice Durand".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    lead.create_team("http://hub", &mut net).unwrap();
+    lead.sync(&mut net).unwrap();
+    lead.add_person(NewPerson {
+        name: "Bernard Petit".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    lead.sync(&mut net).unwrap();
+
+    // Someone with access to the hub's disk alters the first entry.
+    let db = rusqlite::Connection::open(tmp.path().join("hub").join(carnet_hub::DATABASE_FILE)).unwrap();
+    let mut ciphertext: Vec<u8> = db
+        .query_row("SELECT ciphertext FROM entries WHERE seq = 1", [], |r| r.get(0))
+        .unwrap();
+    ciphertext[3] ^= 0x20;
+    db.execute("UPDATE entries SET ciphertext = ?1 WHERE seq = 1", [ciphertext])
+        .unwrap();
+
+    let code = lead.invite(Role::Worker, &mut net).unwrap().code;
+    let mut worker = device(&tmp.path().join("worker"), "Anne");
+    worker.join_team("http://hub", &code, &mut net).unwrap();
+    let report = worker.sync(&mut net).unwrap();
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert!(report.rejected[0].contains("signature"), "{report:?}");
+    let names: Vec<String> = worker
+        .list(&Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, vec!["Bernard Petit"]);
+    assert_eq!(worker.sync_status().unwrap().last_error, None);
+}
