@@ -509,9 +509,22 @@ impl Device {
             );
             for effect in effects {
                 match effect {
-                    Effect::Apply { doc, changes, .. } => {
-                        self.apply_received(CaseId::from_uuid(doc), &changes)?;
-                        report.applied += 1;
+                    Effect::Apply {
+                        seq, doc, changes, ..
+                    } => {
+                        match self.apply_received(CaseId::from_uuid(doc), &changes) {
+                            Ok(()) => report.applied += 1,
+                            // Content that decrypts but is not a change of that case file
+                            // is refused like a bad entry; the log goes on past it.
+                            Err(DeviceError::Input(reason)) => {
+                                report.rejected.push(format!("entry {seq}: {reason}"))
+                            }
+                            Err(DeviceError::Store(carnet_store::StoreError::Core(e))) => {
+                                report.rejected.push(format!("entry {seq}: {e}"));
+                            }
+                            // Anything else (a full disk…) stops before the cursor moves.
+                            Err(e) => return Err(e),
+                        }
                     }
                     Effect::Reject { seq, reason, .. } => {
                         report.rejected.push(format!("entry {seq}: {reason}"))

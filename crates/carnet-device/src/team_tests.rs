@@ -357,3 +357,55 @@ fn a_bit_flipped_in_the_hubs_database_is_refused_and_blocks_nothing_else() {
     assert_eq!(names, vec!["Bernard Petit"]);
     assert_eq!(worker.sync_status().unwrap().last_error, None);
 }
+
+#[test]
+fn an_entry_that_decrypts_to_garbage_is_refused_and_sync_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hub = hub_in(tmp.path());
+    let mut net = InProcess {
+        hub: &hub,
+        lose_answers: false,
+    };
+    let mut lead = device(&tmp.path().join("lead"), "Léa");
+    let case = lead
+        .add_person(NewPerson {
+            name: "Alice Durand".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    lead.create_team("http://hub", &mut net).unwrap();
+    let code = lead.invite(Role::Worker, &mut net).unwrap().code;
+    let mut worker = device(&tmp.path().join("worker"), "Anne");
+    worker.join_team("http://hub", &code, &mut net).unwrap();
+    lead.sync(&mut net).unwrap();
+    worker.sync(&mut net).unwrap();
+    // A team member's device (bug or tampering) seals bytes that are not Automerge changes.
+    let (_, membership) = lead.membership().unwrap();
+    let mut engine = SyncEngine::new(EngineState::default());
+    engine
+        .queue(&membership, *case.as_uuid(), b"not automerge", random::<40>())
+        .unwrap();
+    let Some(Effect::Send(body)) = engine.poll(&membership, lead.now_ms()) else {
+        panic!()
+    };
+    net.post(&body).unwrap();
+    lead.add_visit(
+        &case.to_string(),
+        VisitInput {
+            note: "après".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    lead.sync(&mut net).unwrap();
+
+    let report = worker.sync(&mut net).unwrap();
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert_eq!(worker.show(&case.to_string()).unwrap().case.visits.len(), 1);
+    assert_eq!(
+        worker.sync(&mut net).unwrap().rejected.len(),
+        0,
+        "the bad entry is not fetched again"
+    );
+}
