@@ -10,9 +10,7 @@ use carnet_core::{
     LocalDateTime, NewPerson, NewProcedure, NewTask, NewVisit, PersonPatch, ProcedureId, ProcedurePatch,
     TaskId, VisitId, VisitPatch,
 };
-use carnet_store::{
-    CaseSummary, CaseloadFilter, DeviceIdentity, DueTask, KdfParams, ReindexReport, Store, StoredCase,
-};
+use carnet_store::{CaseSummary, CaseloadFilter, DeviceIdentity, DueTask, KdfParams, ReindexReport, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::DeviceError;
@@ -210,12 +208,11 @@ impl Device {
         }
     }
 
-    fn edit(&mut self, case: CaseId, edit: &Edit) -> Res<StoredCase> {
+    fn edit(&mut self, case: CaseId, edit: &Edit) -> Res<CaseFileView> {
         let mut stored = self.store.load(case)?;
         let ctx = self.ctx();
         let change = stored.file.apply(edit, &ctx)?;
-        self.store.save_changes(&mut stored, &[change])?;
-        Ok(stored)
+        Ok(self.store.save_changes(&mut stored, &[change])?)
     }
 
     /// Opens a new case file.
@@ -234,7 +231,7 @@ impl Device {
     /// Not found, invalid input; store errors.
     pub fn update_person(&mut self, case: &str, patch: PersonPatch) -> Res<CaseFileView> {
         let id = self.store.find_case(case)?;
-        Ok(self.edit(id, &Edit::UpdatePerson(patch))?.file.view())
+        self.edit(id, &Edit::UpdatePerson(patch))
     }
 
     /// Records consent.
@@ -243,7 +240,7 @@ impl Device {
     /// Not found; store errors.
     pub fn record_consent(&mut self, case: &str, consent: ConsentRecord) -> Res<CaseFileView> {
         let id = self.store.find_case(case)?;
-        Ok(self.edit(id, &Edit::RecordConsent(consent))?.file.view())
+        self.edit(id, &Edit::RecordConsent(consent))
     }
 
     /// The caseload list.
@@ -293,7 +290,7 @@ impl Device {
             duration_min: input.duration_min,
             note: input.note,
         };
-        Ok((visit_id, self.edit(id, &Edit::AddVisit(visit))?.file.view()))
+        Ok((visit_id, self.edit(id, &Edit::AddVisit(visit))?))
     }
 
     /// Changes a visit.
@@ -302,7 +299,7 @@ impl Device {
     /// Not found, invalid input; store errors.
     pub fn edit_visit(&mut self, visit: &str, patch: VisitPatch) -> Res<CaseFileView> {
         let (case, id) = self.store.find_visit(visit)?;
-        Ok(self.edit(case, &Edit::EditVisit { id, patch })?.file.view())
+        self.edit(case, &Edit::EditVisit { id, patch })
     }
 
     /// Archives a visit (or brings it back). Nothing is deleted.
@@ -311,7 +308,7 @@ impl Device {
     /// Not found; store errors.
     pub fn archive_visit(&mut self, visit: &str, archived: bool) -> Res<CaseFileView> {
         let (case, id) = self.store.find_visit(visit)?;
-        Ok(self.edit(case, &Edit::ArchiveVisit { id, archived })?.file.view())
+        self.edit(case, &Edit::ArchiveVisit { id, archived })
     }
 
     /// Signs off a visit as reviewed by this device's worker.
@@ -320,7 +317,7 @@ impl Device {
     /// Not found; store errors.
     pub fn review_visit(&mut self, visit: &str) -> Res<CaseFileView> {
         let (case, id) = self.store.find_visit(visit)?;
-        Ok(self.edit(case, &Edit::ReviewVisit { id })?.file.view())
+        self.edit(case, &Edit::ReviewVisit { id })
     }
 
     /// Adds a procedure; the id in `procedure` is replaced by a new one.
@@ -335,10 +332,7 @@ impl Device {
         let id = self.store.find_case(case)?;
         procedure.id = ProcedureId::random();
         let procedure_id = procedure.id;
-        Ok((
-            procedure_id,
-            self.edit(id, &Edit::AddProcedure(procedure))?.file.view(),
-        ))
+        Ok((procedure_id, self.edit(id, &Edit::AddProcedure(procedure))?))
     }
 
     /// Changes a procedure.
@@ -347,7 +341,7 @@ impl Device {
     /// Not found, invalid input; store errors.
     pub fn set_procedure(&mut self, procedure: &str, patch: ProcedurePatch) -> Res<CaseFileView> {
         let (case, id) = self.store.find_procedure(procedure)?;
-        Ok(self.edit(case, &Edit::EditProcedure { id, patch })?.file.view())
+        self.edit(case, &Edit::EditProcedure { id, patch })
     }
 
     /// Adds a task; the id in `task` is replaced by a new one.
@@ -358,7 +352,7 @@ impl Device {
         let id = self.store.find_case(case)?;
         task.id = TaskId::random();
         let task_id = task.id;
-        Ok((task_id, self.edit(id, &Edit::AddTask(task))?.file.view()))
+        Ok((task_id, self.edit(id, &Edit::AddTask(task))?))
     }
 
     /// Marks a task done or not done.
@@ -367,7 +361,7 @@ impl Device {
     /// Not found; store errors.
     pub fn set_task_done(&mut self, task: &str, done: bool) -> Res<CaseFileView> {
         let (case, id) = self.store.find_task(task)?;
-        Ok(self.edit(case, &Edit::SetTaskDone { id, done })?.file.view())
+        self.edit(case, &Edit::SetTaskDone { id, done })
     }
 
     /// Tasks not done that are due within `days` days from today (overdue included).
@@ -484,8 +478,7 @@ impl Device {
         if self.store.contains(id)? {
             let mut stored = self.store.load(id)?;
             let changes = stored.file.merge_bytes(bytes)?;
-            self.store.save_changes(&mut stored, &changes)?;
-            let name = stored.file.view().person.name;
+            let name = self.store.save_changes(&mut stored, &changes)?.person.name;
             Ok(ImportOutcome {
                 case_id: id,
                 name,

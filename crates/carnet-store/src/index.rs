@@ -2,7 +2,7 @@
 //! the caseload list, search, due tasks and conflicts. It is written in the
 //! same transaction as the document, and `reindex` rebuilds it from scratch.
 
-use carnet_core::{CaseFile, CaseId};
+use carnet_core::{CaseFile, CaseFileView, CaseId};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::StoreError;
@@ -31,8 +31,9 @@ pub(crate) fn remove(conn: &Connection, id: CaseId) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Writes a case file's rows, replacing the old ones.
-pub(crate) fn project(conn: &Connection, file: &mut CaseFile) -> Result<(), StoreError> {
+/// Writes a case file's rows, replacing the old ones, and returns the view
+/// they were projected from (callers show it rather than build it again).
+pub(crate) fn project(conn: &Connection, file: &mut CaseFile) -> Result<CaseFileView, StoreError> {
     remove(conn, file.id())?;
     let view = file.view();
     let conflicts = file.conflicts();
@@ -123,7 +124,7 @@ pub(crate) fn project(conn: &Connection, file: &mut CaseFile) -> Result<(), Stor
         conflict.execute(params![key, c.field, c.shown, c.values.len() as i64])?;
     }
     conn.execute("DELETE FROM broken WHERE case_id = ?1", [&key])?;
-    Ok(())
+    Ok(view)
 }
 
 /// An FTS5 query matching every word of `input` as a prefix, or `None` when

@@ -5,7 +5,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use carnet_core::{AppliedChange, CaseFile, CaseId, Day, DeviceId, ProcedureId, TaskId, VisitId, Writer};
+use carnet_core::{
+    AppliedChange, CaseFile, CaseFileView, CaseId, Day, DeviceId, ProcedureId, TaskId, VisitId, Writer,
+};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -367,13 +369,13 @@ impl Store {
     }
 
     /// Saves the changes an edit or a merge made to a stored case file, in
-    /// one transaction, and updates its index. When the call returns the
+    /// one transaction, updates its index, and returns the case file's view. When the call returns the
     /// changes are on disk. If another process wrote the document since it was
     /// read, `case` is brought up to date first, so nothing of theirs is lost.
     ///
     /// # Errors
     /// [`StoreError::DiskFull`] and other database errors; nothing is written on error.
-    pub fn save_changes(&mut self, case: &mut StoredCase, changes: &[AppliedChange]) -> Res<()> {
+    pub fn save_changes(&mut self, case: &mut StoredCase, changes: &[AppliedChange]) -> Res<CaseFileView> {
         self.save_changes_from(case, changes, Origin::Here)
     }
 
@@ -382,7 +384,7 @@ impl Store {
     ///
     /// # Errors
     /// As [`Store::save_changes`].
-    pub fn save_received(&mut self, case: &mut StoredCase, changes: &[AppliedChange]) -> Res<()> {
+    pub fn save_received(&mut self, case: &mut StoredCase, changes: &[AppliedChange]) -> Res<CaseFileView> {
         self.save_changes_from(case, changes, Origin::Hub)
     }
 
@@ -391,10 +393,10 @@ impl Store {
         case: &mut StoredCase,
         changes: &[AppliedChange],
         origin: Origin,
-    ) -> Res<()> {
+    ) -> Res<CaseFileView> {
         let queue = self.in_team && origin == Origin::Here;
         if changes.is_empty() {
-            return Ok(());
+            return Ok(case.file.view());
         }
         let key = case.file.id().to_string();
         let tx = self
@@ -456,10 +458,10 @@ impl Store {
                 params![key, pending_changes, pending_bytes, now_ms()],
             )?;
         }
-        index::project(&tx, &mut case.file)?;
+        let view = index::project(&tx, &mut case.file)?;
         tx.commit()?;
         case.generation = generation + 1;
-        Ok(())
+        Ok(view)
     }
 
     /// Folds a document's changes into a new snapshot now.
@@ -669,7 +671,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT k.case_id, c.name, k.field, k.shown, k.values_count
              FROM conflict_index k JOIN caseload c ON c.case_id = k.case_id
-             ORDER BY c.sort_key, k.field",
+             ORDER BY c.sort_key, k.case_id, k.field",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(ConflictSummary {
