@@ -248,11 +248,12 @@ fn enroll() -> Result<Enrolled> {
     let mut roster = None;
     for (d, (device, keys)) in devices.iter().enumerate() {
         let ask = encode(&SignedRequest::sign(team, *device, now, &Request::Devices, keys));
-        let Response::Devices {
+        let Response::Devices(carnet_protocol::DeviceList {
             devices: records,
             epoch,
             keys: wrapped_keys,
-        } = hub.handle(now, &ask)?
+            ..
+        }) = hub.handle(now, &ask)?
         else {
             bail!("device {d} asked for the team's devices and got another answer");
         };
@@ -472,6 +473,7 @@ fn effect_names(effects: &[Effect]) -> Vec<String> {
             Effect::Apply { seq, .. } => format!("Apply({seq})"),
             Effect::Reject { seq, reason, .. } => format!("Reject({seq}: {reason})"),
             Effect::Persist(state) => format!("Persist(cursor {})", state.cursor),
+            Effect::Devices(list) => format!("Devices(version {})", list.version),
         })
         .collect()
 }
@@ -1212,6 +1214,16 @@ impl Sim {
                 }
                 Effect::Reject { seq, reason, .. } => {
                     bail!("device {d} rejected entry {seq} though every device is honest: {reason}")
+                }
+                // Devices start without the list's version, so each hears it
+                // from the hub once: the same devices as enrolled.
+                Effect::Devices(list) => {
+                    ensure!(
+                        list.devices.len() == self.nodes.len() && list.keys.is_empty(),
+                        "device {d} was sent a device list of {} devices",
+                        list.devices.len()
+                    );
+                    self.nodes[d].membership.apply_device_list(list);
                 }
                 other => bail!(
                     "device {d}: an answer gave {:?} before Persist",

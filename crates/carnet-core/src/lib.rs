@@ -16,6 +16,7 @@ mod field;
 mod history;
 mod ids;
 mod model;
+mod roster;
 
 pub use case_file::{AppliedChange, CaseFile, SCHEMA_VERSION, item_counts};
 pub use date::{Day, LocalDateTime};
@@ -31,6 +32,7 @@ pub use model::{
     Agency, CaseFileView, Comment, Consent, Person, Procedure, ProcedureStatus, Review, Task, Visit,
     VisitKind,
 };
+pub use roster::{Roster, RosterMember};
 
 /// Re-exported so callers can name change hashes without depending on automerge.
 pub use automerge::ChangeHash;

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use carnet_core::{CaseFile, CaseId};
 use carnet_protocol::{
-    DevicePublicKeys, DeviceSecretKeys, Invite, Request, Response, Role, SignedRequest, TeamKey, decode,
-    encode, invite_id, unwrap_with_code, wrap_with_code,
+    DeviceList, DevicePublicKeys, DeviceSecretKeys, Invite, Request, Response, Role, SignedRequest, TeamKey,
+    decode, encode, invite_id, unwrap_with_code, wrap_with_code,
 };
 use carnet_store::{SyncRecord, TeamDevice, TeamRecord};
 use carnet_sync::{Effect, EngineState, Membership, RosterEntry, SyncEngine, TransportError};
@@ -243,7 +243,9 @@ impl Device {
             }
         }
         let mut membership = Membership::new(team_id, self.device_uuid(), keys, team_keys);
-        for device in self.store().team_devices()? {
+        let devices = self.store().team_devices()?;
+        membership.set_devices_version_from(devices.iter().map(|d| &d.revoked));
+        for device in devices {
             let (Ok(id), Ok(sign), Ok(agree)) = (
                 device.device_id.parse::<Uuid>(),
                 <[u8; 32]>::try_from(device.sign_key.as_slice()),
@@ -416,21 +418,21 @@ impl Device {
     /// # Errors
     /// [`DeviceError::Sync`]; store errors.
     pub fn refresh_devices(&mut self, transport: &mut dyn Transport) -> Res<Vec<TeamDevice>> {
-        let (_, membership) = self.membership()?;
-        let (devices, keys) =
-            match self.exchange(transport, membership.team, &membership.keys, &Request::Devices)? {
-                Response::Devices { devices, keys, .. } => (devices, keys),
-                other => return Err(unexpected(&other)),
-            };
-        for key in keys {
-            if let Ok(bytes) = carnet_protocol::unwrap_for_device(&membership.keys, &key.wrapped)
-                && let Ok(key_bytes) = <[u8; 32]>::try_from(bytes.as_slice())
-            {
-                self.store_mut().add_team_key(key.epoch, &key_bytes)?;
-            }
+        let (_, mut membership) = self.membership()?;
+        match self.exchange(transport, membership.team, &membership.keys, &Request::Devices)? {
+            Response::Devices(list) => self.keep_device_list(&mut membership, &list),
+            other => Err(unexpected(&other)),
         }
-        let devices: Vec<TeamDevice> = devices
-            .into_iter()
+    }
+
+    /// Stores the hub's device list and the team keys it brings.
+    fn keep_device_list(&mut self, membership: &mut Membership, list: &DeviceList) -> Res<Vec<TeamDevice>> {
+        for key in membership.apply_device_list(list) {
+            self.store_mut().add_team_key(key.epoch(), key.bytes())?;
+        }
+        let devices: Vec<TeamDevice> = list
+            .devices
+            .iter()
             .map(|d| TeamDevice {
                 device_id: d.device.to_string(),
                 sign_key: d.keys.sign.to_vec(),
@@ -449,9 +451,7 @@ impl Device {
     /// [`DeviceError::Sync`] when the hub cannot be reached or refuses (work
     /// stays queued); store errors.
     pub fn sync(&mut self, transport: &mut dyn Transport) -> Res<SyncReport> {
-        let result = self
-            .refresh_devices(transport)
-            .and_then(|_| self.sync_log(transport));
+        let result = self.sync_log(transport);
         if let Err(DeviceError::Sync { message, .. }) = &result {
             let mut record = self.store().sync_record()?;
             record.last_error = Some(message.clone());
@@ -461,7 +461,7 @@ impl Device {
     }
 
     fn sync_log(&mut self, transport: &mut dyn Transport) -> Res<SyncReport> {
-        let (_, membership) = self.membership()?;
+        let (_, mut membership) = self.membership()?;
         let record = self.store().sync_record()?;
         let state: EngineState = if record.engine.is_empty() {
             EngineState::default()
@@ -537,6 +537,9 @@ impl Device {
                             last_error: status.last_error.clone(),
                         };
                         self.store_mut().save_sync_record(&saved, None)?;
+                    }
+                    Effect::Devices(list) => {
+                        self.keep_device_list(&mut membership, &list)?;
                     }
                     Effect::Send(_) => {}
                 }

@@ -132,10 +132,17 @@ fn a_team_syncs_through_the_hub_and_keeps_the_conflict() {
         .unwrap();
     assert!(lead.sync_status().unwrap().pending > 0);
     let report = lead.sync(&mut net).unwrap();
-    assert_eq!(report.pending, 0);
+    assert_eq!((report.pending, report.exchanges), (0, 1));
     assert_eq!(lead.sync_status().unwrap().pending, 0);
-    worker.sync(&mut net).unwrap();
+    // The worker learns the lead's key in the same answer that brings the lead's work.
+    let report = worker.sync(&mut net).unwrap();
+    assert_eq!(
+        (report.applied, report.exchanges, report.rejected.len()),
+        (1, 1, 0)
+    );
     assert_eq!(worker.show(&case.to_string()).unwrap().case.visits.len(), 1);
+    // Nothing new: one exchange.
+    assert_eq!(worker.sync(&mut net).unwrap().exchanges, 1);
 
     // Offline, both change the note and the status.
     lead.edit_visit(

@@ -158,7 +158,15 @@ impl TestTeam {
         push: Vec<SealedEntry>,
         limit: u32,
     ) -> SyncResponse {
-        match self.send(member, &Request::Sync(SyncRequest { cursor, push, limit })) {
+        match self.send(
+            member,
+            &Request::Sync(SyncRequest {
+                cursor,
+                push,
+                limit,
+                devices_version: 0,
+            }),
+        ) {
             Ok(Response::Synced(response)) => response,
             other => panic!("sync answered {other:?}"),
         }

@@ -69,7 +69,7 @@ async fn an_answer_is_an_encoded_response() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "application/octet-stream");
     match decode::<Response>(&body).unwrap() {
-        Response::Devices { devices, epoch, .. } => assert_eq!((devices.len(), epoch), (2, 1)),
+        Response::Devices(list) => assert_eq!((list.devices.len(), list.epoch), (2, 1)),
         other => panic!("{other:?}"),
     }
 }

@@ -2,8 +2,8 @@
 //! authenticate the device, check its role, do what it asks.
 
 use carnet_protocol::{
-    DevicePublicKeys, DeviceRecord, Invite, ProtocolError, Request, Response, Revocation, Role, SealedEntry,
-    SignedRequest, Snapshot, SyncRequest, SyncResponse, decode,
+    DeviceList, DevicePublicKeys, DeviceRecord, Invite, ProtocolError, Request, Response, Revocation, Role,
+    SealedEntry, SignedRequest, Snapshot, SyncRequest, SyncResponse, decode, devices_version,
 };
 use uuid::Uuid;
 
@@ -161,7 +161,7 @@ impl<S: HubStorage> Hub<S> {
             Request::Join { .. } => Err(JOIN_WITH_TEAM),
             Request::CreateInvite(invite) => self.create_invite(now_ms, team, &record, &invite),
             Request::Sync(sync) => self.sync(now_ms, team, &record, &sync),
-            Request::Devices => self.devices(team, &record),
+            Request::Devices => Ok(Response::Devices(self.device_list(team, &record)?)),
             Request::Revoke(revocation) => self.revoke(now_ms, team, &record, &revocation),
             Request::PutSnapshot(snapshot) => self.put_snapshot(now_ms, team, &record, &snapshot),
             Request::Snapshots => self.snapshots(team),
@@ -255,11 +255,16 @@ impl<S: HubStorage> Hub<S> {
             .storage
             .entries_after(team, sync.cursor, limit, self.config.max_response_bytes)?;
         let cursor = page.entries.last().map_or(sync.cursor, |e| e.seq);
+        // The device list travels only when it changed, so the steady state
+        // stays one small exchange.
+        let list = self.device_list(team, device)?;
+        let devices = (list.version != sync.devices_version).then_some(list);
         Ok(Response::Synced(SyncResponse {
             acks,
             entries: page.entries,
             cursor,
             more: page.more,
+            devices,
         }))
     }
 
@@ -269,9 +274,11 @@ impl<S: HubStorage> Hub<S> {
             .ok_or(HubError::BadRequest("there is no such team on this hub"))
     }
 
-    fn devices(&self, team: Uuid, device: &DeviceRecord) -> Result<Response, HubError> {
-        Ok(Response::Devices {
-            devices: self.storage.devices(team)?,
+    fn device_list(&self, team: Uuid, device: &DeviceRecord) -> Result<DeviceList, HubError> {
+        let devices = self.storage.devices(team)?;
+        Ok(DeviceList {
+            version: devices_version(devices.iter().map(|d| &d.revoked)),
+            devices,
             epoch: self.current_epoch(team)?,
             keys: self.storage.device_keys(team, device.device)?,
         })
@@ -310,10 +317,10 @@ impl<S: HubStorage> Hub<S> {
     }
 
     fn snapshots(&self, team: Uuid) -> Result<Response, HubError> {
+        // The cursor first: snapshots only ever move forward, so the ones read
+        // next cover at least what the cursor counted on.
+        let cursor = self.storage.snapshot_cursor(team)?;
         let snapshots = self.storage.snapshots(team)?;
-        // Every document with a snapshot has its entries up to here in it;
-        // documents without one are pulled from the start of the log anyway.
-        let cursor = snapshots.iter().map(|s| s.covers_seq).min().unwrap_or(0);
         Ok(Response::Snapshots { snapshots, cursor })
     }
 }

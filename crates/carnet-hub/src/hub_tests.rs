@@ -20,7 +20,7 @@ fn assert_code(result: Result<Response, HubError>, code: &str) -> HubError {
 
 fn devices(t: &TestTeam, member: &Member) -> (Vec<carnet_protocol::DeviceRecord>, u32, Vec<DeviceKey>) {
     match t.send(member, &Request::Devices).unwrap() {
-        Response::Devices { devices, epoch, keys } => (devices, epoch, keys),
+        Response::Devices(list) => (list.devices, list.epoch, list.keys),
         other => panic!("{other:?}"),
     }
 }
@@ -276,6 +276,7 @@ fn a_push_with_one_bad_entry_is_refused_whole() {
                 cursor: 0,
                 push: vec![good.clone(), bad],
                 limit: 10,
+                devices_version: 0,
             }),
         );
         let err = result.expect_err(why);
@@ -290,6 +291,7 @@ fn a_push_with_one_bad_entry_is_refused_whole() {
                 cursor: 0,
                 push: too_many,
                 limit: 10,
+                devices_version: 0,
             }),
         )
         .unwrap_err();
@@ -307,6 +309,7 @@ fn unknown_devices_and_wrong_signatures_are_unauthenticated() {
         cursor: 0,
         push: vec![stranger.entry(10, b"intruder")],
         limit: 10,
+        devices_version: 0,
     });
     let err = assert_code(t.send(&stranger, &push), "unauthenticated");
     assert_eq!(err.status(), 401);
@@ -329,6 +332,7 @@ fn unknown_devices_and_wrong_signatures_are_unauthenticated() {
         cursor: 0,
         push: vec![pushed],
         limit: 10,
+        devices_version: 0,
     });
     assert_code(t.send(&lost, &request), "unauthenticated");
     assert_eq!(t.log_len(), 0);
@@ -373,6 +377,7 @@ fn a_revoked_device_is_refused_with_a_message_saying_what_to_do() {
         cursor: 0,
         push: vec![queued],
         limit: 10,
+        devices_version: 0,
     });
     let err = assert_code(t.send(&t.worker, &sync), "revoked");
     assert_eq!(
@@ -426,6 +431,7 @@ fn bytes_that_are_not_a_request_are_clear_errors() {
         cursor: 0,
         push: vec![t.worker.entry(10, b"x")],
         limit: 10,
+        devices_version: 0,
     });
     let body = t.worker.sign(&request);
     for cut in [0, 3, 6, body.len() / 2, body.len() - 1] {
@@ -455,14 +461,15 @@ fn snapshots_keep_the_latest_per_document_and_tell_where_to_pull_from() {
         other => panic!("{other:?}"),
     }
     let entries = vec![
+        t.worker.entry(9, b"z"),
         t.worker.entry(10, b"a"),
         t.worker.entry(10, b"b"),
         t.worker.entry(11, b"c"),
         t.worker.entry(11, b"d"),
     ];
     t.sync(&t.worker, 0, entries, 10);
-    let of_10 = t.worker.snapshot(10, 2);
-    let of_11 = t.lead.snapshot(11, 4);
+    let of_10 = t.worker.snapshot(10, 3);
+    let of_11 = t.lead.snapshot(11, 5);
     assert_eq!(
         t.send(&t.worker, &Request::PutSnapshot(of_10.clone())).unwrap(),
         Response::SnapshotStored
@@ -476,16 +483,25 @@ fn snapshots_keep_the_latest_per_document_and_tell_where_to_pull_from() {
         t.send(&t.worker, &Request::PutSnapshot(of_11.clone())),
         "bad_request",
     );
-    let ahead = t.worker.snapshot(12, 5);
+    let ahead = t.worker.snapshot(12, 6);
     assert_code(t.send(&t.worker, &Request::PutSnapshot(ahead)), "bad_request");
-    match t.send(&t.lead, &Request::Snapshots).unwrap() {
-        Response::Snapshots { snapshots, cursor } => {
-            assert_eq!(cursor, 2);
-            assert_eq!(snapshots.len(), 2);
-            assert!(snapshots.contains(&of_10) && snapshots.contains(&of_11));
-        }
+    let snapshots_and_cursor = |t: &TestTeam| match t.send(&t.lead, &Request::Snapshots).unwrap() {
+        Response::Snapshots { snapshots, cursor } => (snapshots, cursor),
         other => panic!("{other:?}"),
-    }
+    };
+    // Document 9 has no snapshot: its entry 1 must still be pulled.
+    let (snapshots, cursor) = snapshots_and_cursor(&t);
+    assert_eq!(cursor, 0);
+    assert_eq!(snapshots.len(), 2);
+    assert!(snapshots.contains(&of_10) && snapshots.contains(&of_11));
+    let of_9 = t.worker.snapshot(9, 1);
+    t.send(&t.worker, &Request::PutSnapshot(of_9)).unwrap();
+    assert_eq!(snapshots_and_cursor(&t).1, 5);
+    // Later entries of a document with a snapshot, or of a new one, are pulled from the log.
+    let later = vec![t.worker.entry(12, b"e"), t.worker.entry(10, b"f")];
+    t.sync(&t.worker, 5, later, 10);
+    let (snapshots, cursor) = snapshots_and_cursor(&t);
+    assert_eq!((snapshots.len(), cursor), (3, 5));
 }
 
 #[test]
@@ -510,4 +526,32 @@ fn each_device_has_its_own_rate_limit() {
     let later = t.lead.sign(&Request::Devices);
     assert!(t.hub.handle(NOW + 1000, &later).is_ok());
     assert_code(t.hub.handle(NOW + 1000, &later), "rate_limited");
+}
+
+#[test]
+fn a_sync_answer_carries_the_device_list_only_when_it_changed() {
+    let t = TestTeam::new();
+    let ask = |t: &TestTeam, devices_version: u64| match t.send(
+        &t.worker,
+        &Request::Sync(SyncRequest {
+            cursor: 0,
+            push: vec![],
+            limit: 10,
+            devices_version,
+        }),
+    ) {
+        Ok(Response::Synced(answer)) => answer.devices,
+        other => panic!("{other:?}"),
+    };
+    let list = ask(&t, 0).expect("a device without the list gets it");
+    assert_eq!(list.devices.len(), 2);
+    assert_eq!(
+        list.version,
+        carnet_protocol::devices_version(list.devices.iter().map(|d| &d.revoked))
+    );
+    assert_eq!(ask(&t, list.version), None);
+    let newcomer = join(&t.hub, 3, t.team(), &t.lead, invite(3, Role::Worker));
+    let after_join = ask(&t, list.version).expect("a new device changes the list");
+    assert_eq!(after_join.version, list.version + 1);
+    assert!(after_join.devices.iter().any(|d| d.device == newcomer.device));
 }

@@ -636,4 +636,26 @@ impl HubStorage for SqliteStorage {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(snapshots)
     }
+
+    fn snapshot_cursor(&self, team: Uuid) -> Res<u64> {
+        let conn = self.conn();
+        let team = team.to_string();
+        let first_uncovered: Option<i64> = conn.query_row(
+            "SELECT MIN(e.seq) FROM entries e
+             LEFT JOIN snapshots s ON s.team = e.team AND s.doc = e.doc
+             WHERE e.team = ?1 AND (s.covers_seq IS NULL OR s.covers_seq < e.seq)",
+            [&team],
+            |r| r.get(0),
+        )?;
+        let cursor = match first_uncovered {
+            Some(seq) => seq - 1,
+            None => conn
+                .query_row("SELECT last_seq FROM teams WHERE team = ?1", [&team], |r| {
+                    r.get(0)
+                })
+                .optional()?
+                .unwrap_or(0),
+        };
+        seq_value(cursor, 0).map_err(HubError::from)
+    }
 }

@@ -144,4 +144,13 @@ pub trait HubStorage: Send + Sync + 'static {
     /// # Errors
     /// Database failures only.
     fn snapshots(&self, team: Uuid) -> Result<Vec<Snapshot>, HubError>;
+
+    /// The furthest point of the log that a device holding today's snapshots
+    /// can start pulling after: every entry up to it is inside its
+    /// document's snapshot. Entries of documents without a snapshot, and
+    /// entries after a document's snapshot, come after it.
+    ///
+    /// # Errors
+    /// Database failures only.
+    fn snapshot_cursor(&self, team: Uuid) -> Result<u64, HubError>;
 }

@@ -22,8 +22,8 @@ pub use crypto::{
 };
 pub use error::ProtocolError;
 pub use messages::{
-    Ack, DeviceKey, DeviceRecord, Invite, LogEntry, Request, Response, Revocation, Role, SignedRequest,
-    Snapshot, SyncRequest, SyncResponse,
+    Ack, DeviceKey, DeviceList, DeviceRecord, Invite, LogEntry, Request, Response, Revocation, Role,
+    SignedRequest, Snapshot, SyncRequest, SyncResponse, devices_version,
 };
 pub use wire::{PROTOCOL_VERSION, decode, encode};
 

@@ -185,14 +185,7 @@ pub enum Response {
     /// The exchange.
     Synced(SyncResponse),
     /// The team's devices.
-    Devices {
-        /// Every device, revoked ones included.
-        devices: Vec<DeviceRecord>,
-        /// The current key epoch.
-        epoch: u32,
-        /// Team keys of later epochs wrapped for the asking device.
-        keys: Vec<DeviceKey>,
-    },
+    Devices(DeviceList),
     /// The device is revoked and the new epoch stored.
     Revoked,
     /// The snapshot is stored.
@@ -206,11 +199,39 @@ pub enum Response {
     },
 }
 
+/// The team's devices as the hub lists them, and the team keys wrapped for
+/// the device that asks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceList {
+    /// Changes whenever a device joins or is revoked (see [`devices_version`]).
+    pub version: u64,
+    /// Every device, revoked ones included.
+    pub devices: Vec<DeviceRecord>,
+    /// The current key epoch.
+    pub epoch: u32,
+    /// Team keys of later epochs wrapped for the asking device.
+    pub keys: Vec<DeviceKey>,
+}
+
+/// The version of a device list: it grows by one with each enrolment and
+/// each revocation, so a device and the hub agree on it without exchanging
+/// the list.
+#[must_use]
+pub fn devices_version<'a>(revoked: impl IntoIterator<Item = &'a bool>) -> u64 {
+    revoked
+        .into_iter()
+        .map(|revoked| if *revoked { 2 } else { 1 })
+        .sum()
+}
+
 /// Push and pull in one exchange.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncRequest {
     /// The last sequence number this device has received.
     pub cursor: u64,
+    /// The version of the device list this device holds; when the hub's
+    /// differs, the answer carries the list.
+    pub devices_version: u64,
     /// Entries the hub has not acknowledged yet.
     pub push: Vec<SealedEntry>,
     /// At most this many entries back (the hub may send fewer).
@@ -246,4 +267,7 @@ pub struct SyncResponse {
     pub cursor: u64,
     /// Whether more entries wait after these (ask again).
     pub more: bool,
+    /// The device list, when it changed since the version in the request.
+    /// Apply it before opening `entries`: they may come from a new device.
+    pub devices: Option<DeviceList>,
 }

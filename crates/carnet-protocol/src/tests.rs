@@ -107,6 +107,7 @@ fn requests_are_signed_by_their_device() {
         cursor: 7,
         push: vec![sealed(b"x")],
         limit: 100,
+        devices_version: 3,
     });
     let signed = SignedRequest::sign(
         Uuid::from_bytes([1; 16]),
@@ -134,6 +135,7 @@ fn bad_envelopes_are_clear_errors() {
         entries: vec![],
         cursor: 3,
         more: false,
+        devices: None,
     });
     assert_eq!(decode::<SyncResponse>(&bytes[..3]), Err(ProtocolError::Truncated));
     assert_eq!(
@@ -192,9 +194,10 @@ proptest! {
             entries: entries.iter().cloned().enumerate().map(|(i, entry)| LogEntry { seq: cursor.wrapping_add(i as u64), entry }).collect(),
             cursor,
             more,
+            devices: None,
         };
         prop_assert_eq!(decode::<SyncResponse>(&encode(&response)).unwrap(), response);
-        let request = Request::Sync(SyncRequest { cursor, push: entries, limit: 500 });
+        let request = Request::Sync(SyncRequest { cursor, push: entries, limit: 500, devices_version: cursor });
         prop_assert_eq!(decode::<Request>(&encode(&request)).unwrap(), request);
     }
 

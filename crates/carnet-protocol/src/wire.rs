@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::ProtocolError;
 
 /// The protocol version this code speaks.
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 const MAGIC: &[u8; 4] = b"CRNT";
 const HEADER_LEN: usize = 6;
 

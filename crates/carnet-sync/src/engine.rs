@@ -1,7 +1,8 @@
 //! The exchange state machine.
 
 use carnet_protocol::{
-    EntryHeader, ProtocolError, Request, Response, SealedEntry, SignedRequest, SyncRequest, decode, encode,
+    DeviceList, EntryHeader, ProtocolError, Request, Response, SealedEntry, SignedRequest, SyncRequest,
+    decode, encode,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -65,6 +66,10 @@ pub enum Effect {
     },
     /// Save this state, after the changes of the `Apply` effects before it.
     Persist(EngineState),
+    /// The team's device list changed: keep it (with
+    /// [`Membership::apply_device_list`]) before the `Apply` effects that follow,
+    /// which were opened with it.
+    Devices(DeviceList),
 }
 
 /// What the status line shows.
@@ -185,6 +190,7 @@ impl SyncEngine {
             cursor: self.state.cursor,
             push,
             limit: PAGE,
+            devices_version: membership.devices_version,
         });
         let signed = SignedRequest::sign(
             membership.team,
@@ -223,6 +229,19 @@ impl SyncEngine {
             .collect();
         self.state.outbox.retain(|e| !acked.contains(&e.header.entry_id));
         let mut effects = Vec::new();
+        // Entries of this answer may come from a device that just joined, or
+        // use a key epoch that just started: open them with the new list.
+        let updated;
+        let membership = match answer.devices {
+            Some(list) => {
+                let mut with_list = membership.clone();
+                with_list.apply_device_list(&list);
+                updated = with_list;
+                effects.push(Effect::Devices(list));
+                &updated
+            }
+            None => membership,
+        };
         for log_entry in answer.entries {
             // Already applied (a page seen twice): skip, the changes are in.
             if log_entry.seq <= self.state.cursor {

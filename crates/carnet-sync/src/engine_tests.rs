@@ -52,6 +52,7 @@ impl LogHub {
             entries,
             cursor,
             more,
+            devices: None,
         }))
     }
 }

@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use carnet_protocol::{DevicePublicKeys, DeviceSecretKeys, ProtocolError, SealedEntry, TeamKey};
+use carnet_protocol::{
+    DeviceList, DevicePublicKeys, DeviceSecretKeys, ProtocolError, SealedEntry, TeamKey, devices_version,
+    unwrap_for_device,
+};
 use uuid::Uuid;
 
 /// A device of the team as this device knows it.
@@ -26,6 +29,8 @@ pub struct Membership {
     pub keys: DeviceSecretKeys,
     team_keys: BTreeMap<u32, TeamKey>,
     roster: HashMap<Uuid, RosterEntry>,
+    /// The version of the device list the roster came from (0: none yet).
+    pub devices_version: u64,
 }
 
 impl Membership {
@@ -46,7 +51,42 @@ impl Membership {
             keys,
             team_keys: team_keys.into_iter().map(|k| (k.epoch(), k)).collect(),
             roster,
+            devices_version: 0,
         }
+    }
+
+    /// Takes the hub's device list: the devices' public keys, and the team
+    /// keys of later epochs wrapped for this device. Returns the team keys it
+    /// could unwrap, for the caller to store; a key that does not unwrap is
+    /// left out (entries under it are then refused with a clear reason).
+    pub fn apply_device_list(&mut self, list: &DeviceList) -> Vec<TeamKey> {
+        for record in &list.devices {
+            self.roster.insert(
+                record.device,
+                RosterEntry {
+                    keys: record.keys,
+                    revoked: record.revoked,
+                },
+            );
+        }
+        self.devices_version = list.version;
+        let mut received = Vec::new();
+        for wrapped in list.keys.iter().filter(|k| k.device == self.device) {
+            if let Ok(bytes) = unwrap_for_device(&self.keys, &wrapped.wrapped)
+                && let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice())
+            {
+                let key = TeamKey::new(wrapped.epoch, key);
+                self.team_keys.insert(key.epoch(), key.clone());
+                received.push(key);
+            }
+        }
+        received
+    }
+
+    /// Sets the version of the device list the roster holds, computed from
+    /// the devices' revoked flags as the hub computes it.
+    pub fn set_devices_version_from<'a>(&mut self, revoked: impl IntoIterator<Item = &'a bool>) {
+        self.devices_version = devices_version(revoked);
     }
 
     /// Adds a team key (after a rotation).
