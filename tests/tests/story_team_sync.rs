@@ -65,6 +65,24 @@ fn three_devices_converge_through_the_hub_and_the_hub_sees_no_content() {
     for device in [&lead, &anne, &bruno] {
         let _ = device.json(&["sync"]);
     }
+    // The roster travels encrypted like a case file: every device knows who holds which device.
+    let members = anne.json(&["team", "devices"]);
+    let mut names: Vec<(String, String)> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["worker"].as_str().unwrap().to_owned(),
+                m["role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [("Anne", "worker"), ("Bruno", "worker"), ("Léa", "lead")].map(|(w, r)| (w.to_owned(), r.to_owned()))
+    );
     assert_eq!(
         anne.json(&["person", "search", "helene"])
             .as_array()
@@ -121,7 +139,14 @@ fn three_devices_converge_through_the_hub_and_the_hub_sees_no_content() {
     let files = all_bytes(&hub.data);
     assert!(!files.is_empty());
     for (path, bytes) in files {
-        for needle in [marker.as_bytes(), "Hélène".as_bytes(), b"Felletin", b"Urgent"] {
+        for needle in [
+            marker.as_bytes(),
+            "Hélène".as_bytes(),
+            b"Felletin",
+            b"Urgent",
+            b"Bruno",
+            b"tablette",
+        ] {
             assert!(
                 !bytes.windows(needle.len()).any(|w| w == needle),
                 "{} holds {:?} in clear",

@@ -909,10 +909,10 @@ impl Sim {
         let mut log = Vec::new();
         loop {
             let cursor = log.last().map_or(0, |e: &LogEntry| e.seq);
-            let page = self
-                .hub()
-                .storage()
-                .entries_after(self.team, cursor, MAX_PULL_ENTRIES, usize::MAX)?;
+            let page =
+                self.hub()
+                    .storage()
+                    .entries_after(self.team, cursor, MAX_PULL_ENTRIES, usize::MAX, None)?;
             log.extend(page.entries);
             if !page.more {
                 return Ok(log);
@@ -924,10 +924,10 @@ impl Sim {
     fn log_len(&self) -> Result<u64> {
         let mut len = self.entry_at.keys().next_back().copied().unwrap_or(0);
         loop {
-            let page = self
-                .hub()
-                .storage()
-                .entries_after(self.team, len, MAX_PULL_ENTRIES, usize::MAX)?;
+            let page =
+                self.hub()
+                    .storage()
+                    .entries_after(self.team, len, MAX_PULL_ENTRIES, usize::MAX, None)?;
             len = page.entries.last().map_or(len, |e| e.seq);
             if !page.more {
                 return Ok(len);

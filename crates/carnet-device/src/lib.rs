@@ -12,10 +12,12 @@
 mod demo;
 mod device;
 mod error;
+mod roster;
 mod team;
 
 pub use carnet_protocol::Role;
 pub use demo::{DemoSpec, build as build_demo};
 pub use device::{CaseConflicts, CaseDetail, Clock, Device, ImportOutcome, Now, SystemClock, VisitInput};
 pub use error::{ApiError, DeviceError};
+pub use roster::TeamMember;
 pub use team::{HttpTransport, Invitation, SyncReport, SyncStatusView, Transport};

@@ -1174,17 +1174,25 @@ fn team(device: &mut Device, out: &Out, cmd: TeamCommand) -> Result<(), ApiError
             })
         }
         TeamCommand::Devices => {
+            // A sync brings the list and the roster's names up to date;
+            // offline, the list as of the last sync is shown.
             let mut transport = transport_for(device, None)?;
-            let devices = api(device.refresh_devices(&mut transport))?;
-            out.print(&devices, || {
-                devices
+            if let Err(e) = device.sync(&mut transport) {
+                eprintln!("carnet: {e}; showing the team as of the last sync");
+            }
+            let members = api(device.team_members())?;
+            out.print(&members, || {
+                members
                     .iter()
-                    .map(|d| {
+                    .map(|m| {
                         format!(
-                            "{}  {}{}\n",
-                            d.device_id,
-                            d.role,
-                            if d.revoked { "  [revoked]" } else { "" }
+                            "{}  {}  {} ({}){}{}\n",
+                            m.device_id,
+                            m.role,
+                            m.worker.as_deref().unwrap_or("?"),
+                            m.device_name.as_deref().unwrap_or("name not received yet"),
+                            if m.this_device { "  [this device]" } else { "" },
+                            if m.revoked { "  [revoked]" } else { "" }
                         )
                     })
                     .collect()

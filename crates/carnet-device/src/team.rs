@@ -27,6 +27,12 @@ const INVITE_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /// At most this many exchanges in one `sync` (pages of a long log).
 const MAX_EXCHANGES: usize = 1_000;
+/// A document gets a fresh snapshot on the hub once this many log entries
+/// were seen for it since the last one, so a device joining later starts
+/// from snapshots and a short tail instead of the whole log.
+const SNAPSHOT_AFTER: u32 = 16;
+/// At most this many snapshots sent by one `sync`, to keep it short.
+const SNAPSHOTS_PER_SYNC: u32 = 20;
 
 /// Sends one request to the hub and returns its answer.
 pub trait Transport {
@@ -131,6 +137,8 @@ pub struct SyncReport {
     pub rejected: Vec<String>,
     /// Entries still waiting for the hub's acknowledgement.
     pub pending: usize,
+    /// Snapshots of long-lived documents sent to the hub.
+    pub snapshots: usize,
 }
 
 /// The sync status line.
@@ -221,6 +229,7 @@ impl Device {
         };
         self.store_mut()
             .join_team(&record, &secrets, &[(1, random::<32>())])?;
+        self.write_roster_entry()?;
         Ok(record)
     }
 
@@ -340,7 +349,74 @@ impl Device {
             role: role_name(role).into(),
         };
         self.store_mut().join_team(&record, &secrets, &secret.team_keys)?;
+        self.write_roster_entry()?;
+        // Without the snapshots (the hub unreachable again, a damaged one) the
+        // first sync pulls the whole log instead: slower, nothing lost.
+        let _ = self.start_from_snapshots(transport);
         Ok(record)
+    }
+
+    /// A device that just joined takes the latest snapshot of each document,
+    /// then pulls the log without the entries those snapshots hold: the
+    /// snapshots and the tail of the log, not the whole log. Returns how many
+    /// documents came from snapshots.
+    fn start_from_snapshots(&mut self, transport: &mut dyn Transport) -> Res<usize> {
+        let record = self.store().sync_record()?;
+        if !record.engine.is_empty() {
+            return Ok(0);
+        }
+        self.refresh_devices(transport)?;
+        let (_, membership) = self.membership()?;
+        let mut version = None;
+        let mut after = None;
+        let mut taken = 0;
+        loop {
+            let request = Request::Snapshots { after };
+            let (snapshots, page_version, more) =
+                match self.exchange(transport, membership.team, &membership.keys, &request)? {
+                    Response::Snapshots {
+                        snapshots,
+                        version,
+                        more,
+                    } => (snapshots, version, more),
+                    other => return Err(unexpected(&other)),
+                };
+            // The first page's version: a snapshot replaced while the pages
+            // came is newer, and its document's entries then all come from the log.
+            version.get_or_insert(page_version);
+            for snapshot in &snapshots {
+                let header = snapshot.entry.header;
+                let content = membership.open(&snapshot.entry).map_err(|e| DeviceError::Sync {
+                    message: format!("a snapshot was refused ({e})"),
+                    retryable: false,
+                })?;
+                if header.doc == membership.team {
+                    self.apply_roster_changes(&content)?;
+                } else {
+                    self.apply_received(CaseId::from_uuid(header.doc), &content)?;
+                }
+                taken += 1;
+            }
+            match snapshots.last() {
+                Some(last) if more => after = Some(last.entry.header.doc),
+                _ => break,
+            }
+        }
+        if taken == 0 {
+            return Ok(0);
+        }
+        // Every snapshot is in: the log is pulled without what they hold.
+        let state = EngineState {
+            cursor: 0,
+            outbox: Vec::new(),
+            skip_snapshots: version,
+        };
+        let started = SyncRecord {
+            engine: encode(&state),
+            ..record
+        };
+        self.store_mut().save_sync_record(&started, None)?;
+        Ok(taken)
     }
 
     /// Lead only: revokes a device (a lost tablet) and rotates the team key.
@@ -512,7 +588,14 @@ impl Device {
                     Effect::Apply {
                         seq, doc, changes, ..
                     } => {
-                        match self.apply_received(CaseId::from_uuid(doc), &changes) {
+                        // Own entries come back in the pull too: each entry is counted once, here.
+                        self.store_mut().count_log_entries(&doc.to_string(), 1)?;
+                        let applied = if doc == membership.team {
+                            self.apply_roster_changes(&changes)
+                        } else {
+                            self.apply_received(CaseId::from_uuid(doc), &changes)
+                        };
+                        match applied {
                             Ok(()) => report.applied += 1,
                             // Content that decrypts but is not a change of that case file
                             // is refused like a bad entry; the log goes on past it.
@@ -556,7 +639,62 @@ impl Device {
             }
         }
         report.pending = engine.state().outbox.len();
+        if engine.is_idle() {
+            // The work is exchanged already: a snapshot the hub does not take
+            // now is sent again after a later sync.
+            report.snapshots = match self.send_snapshots(transport, &membership, engine.state().cursor) {
+                Ok(sent) => sent,
+                Err(DeviceError::Sync { .. }) => 0,
+                Err(e) => return Err(e),
+            };
+        }
         Ok(report)
+    }
+
+    /// Sends snapshots of the documents that gathered many log entries since
+    /// their last one. Each covers the log up to `cursor`: everything up to
+    /// there is applied here (documents still waiting for changes are left
+    /// for a later sync).
+    fn send_snapshots(
+        &mut self,
+        transport: &mut dyn Transport,
+        membership: &Membership,
+        cursor: u64,
+    ) -> Res<usize> {
+        let mut sent = 0;
+        for case in self
+            .store()
+            .snapshot_candidates(SNAPSHOT_AFTER, SNAPSHOTS_PER_SYNC)?
+        {
+            let Ok(doc) = case.parse::<Uuid>() else {
+                continue;
+            };
+            if !self.store().held_changes(&case)?.is_empty() {
+                continue;
+            }
+            let content = if doc == membership.team {
+                self.roster_bytes()?
+            } else {
+                let id = CaseId::from_uuid(doc);
+                if !self.store().contains(id)? {
+                    continue;
+                }
+                self.store().load(id)?.file.save()
+            };
+            let entry = membership.seal(doc, &content, random::<40>()).map_err(protocol)?;
+            let request = Request::PutSnapshot(carnet_protocol::Snapshot {
+                covers_seq: cursor,
+                entry,
+            });
+            match self.exchange(transport, membership.team, &membership.keys, &request)? {
+                Response::SnapshotStored => {
+                    self.store_mut().snapshot_sent(&case)?;
+                    sent += 1;
+                }
+                other => return Err(unexpected(&other)),
+            }
+        }
+        Ok(sent)
     }
 
     /// Applies received changes. Changes a case file cannot take yet (its

@@ -136,9 +136,10 @@ fn a_team_syncs_through_the_hub_and_keeps_the_conflict() {
     assert_eq!(lead.sync_status().unwrap().pending, 0);
     // The worker learns the lead's key in the same answer that brings the lead's work.
     let report = worker.sync(&mut net).unwrap();
+    // Entries: the case file, the lead's and the worker's own roster entries.
     assert_eq!(
         (report.applied, report.exchanges, report.rejected.len()),
-        (1, 1, 0)
+        (3, 1, 0)
     );
     assert_eq!(worker.show(&case.to_string()).unwrap().case.visits.len(), 1);
     // Nothing new: one exchange.
@@ -251,8 +252,13 @@ fn a_revoked_device_is_refused_and_cannot_read_what_follows() {
     // Even holding the hub's bytes, the revoked device has no key for them.
     let (_, membership) = lost.membership().unwrap();
     let page =
-        carnet_hub::HubStorage::entries_after(hub.storage(), membership.team, 0, 100, usize::MAX).unwrap();
-    let last = page.entries.last().unwrap();
+        carnet_hub::HubStorage::entries_after(hub.storage(), membership.team, 0, 100, usize::MAX, None)
+            .unwrap();
+    let last = page
+        .entries
+        .iter()
+        .rfind(|e| e.entry.header.doc.to_string() == case)
+        .unwrap();
     assert_eq!(last.entry.header.epoch, 2);
     assert!(membership.open(&last.entry).is_err());
 }
@@ -326,11 +332,13 @@ fn a_bit_flipped_in_the_hubs_database_is_refused_and_blocks_nothing_else() {
         lose_answers: false,
     };
     let mut lead = device(&tmp.path().join("lead"), "Léa");
-    lead.add_person(NewPerson {
-        name: "Alice Durand".into(),
-        ..Default::default()
-    })
-    .unwrap();
+    let alice = lead
+        .add_person(NewPerson {
+            name: "Alice Durand".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
     lead.create_team("http://hub", &mut net).unwrap();
     lead.sync(&mut net).unwrap();
     lead.add_person(NewPerson {
@@ -340,14 +348,21 @@ fn a_bit_flipped_in_the_hubs_database_is_refused_and_blocks_nothing_else() {
     .unwrap();
     lead.sync(&mut net).unwrap();
 
-    // Someone with access to the hub's disk alters the first entry.
+    // Someone with access to the hub's disk alters the entry of Alice's case file.
     let db = rusqlite::Connection::open(tmp.path().join("hub").join(carnet_hub::DATABASE_FILE)).unwrap();
     let mut ciphertext: Vec<u8> = db
-        .query_row("SELECT ciphertext FROM entries WHERE seq = 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT ciphertext FROM entries WHERE doc = ?1",
+            [alice.to_string()],
+            |r| r.get(0),
+        )
         .unwrap();
     ciphertext[3] ^= 0x20;
-    db.execute("UPDATE entries SET ciphertext = ?1 WHERE seq = 1", [ciphertext])
-        .unwrap();
+    db.execute(
+        "UPDATE entries SET ciphertext = ?1 WHERE doc = ?2",
+        rusqlite::params![ciphertext, alice.to_string()],
+    )
+    .unwrap();
 
     let code = lead.invite(Role::Worker, &mut net).unwrap().code;
     let mut worker = device(&tmp.path().join("worker"), "Anne");
@@ -414,5 +429,79 @@ fn an_entry_that_decrypts_to_garbage_is_refused_and_sync_goes_on() {
         worker.sync(&mut net).unwrap().rejected.len(),
         0,
         "the bad entry is not fetched again"
+    );
+}
+
+#[test]
+fn a_device_joining_later_starts_from_snapshots_and_the_tail_of_the_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hub = hub_in(tmp.path());
+    let mut net = InProcess {
+        hub: &hub,
+        lose_answers: false,
+    };
+    let mut lead = device(&tmp.path().join("lead"), "Léa");
+    lead.create_team("http://hub", &mut net).unwrap();
+    let case = lead
+        .add_person(NewPerson {
+            name: "Hélène Roux".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id
+        .to_string();
+    let other = lead
+        .add_person(NewPerson {
+            name: "Marcel Dupuy".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id
+        .to_string();
+    // One log entry per sync for the case file: after SNAPSHOT_AFTER of them, a snapshot.
+    let mut snapshots = 0;
+    for i in 0..SNAPSHOT_AFTER + 2 {
+        lead.add_visit(
+            &case,
+            VisitInput {
+                note: format!("Visite {i}"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        snapshots += lead.sync(&mut net).unwrap().snapshots;
+    }
+    assert_eq!(
+        snapshots, 1,
+        "one snapshot once the case file gathered enough entries"
+    );
+    // Marcel's case file has one entry and no snapshot: the newcomer must still get it.
+
+    let invitation = lead.invite(Role::Worker, &mut net).unwrap();
+    let mut late = device(&tmp.path().join("late"), "Chloé");
+    late.join_team("http://hub", &invitation.code, &mut net).unwrap();
+    // The snapshot is in before the first sync.
+    assert_eq!(
+        late.show(&case).unwrap().case.visits.len(),
+        SNAPSHOT_AFTER as usize
+    );
+    let report = late.sync(&mut net).unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let (a, b) = (lead.show(&case).unwrap(), late.show(&case).unwrap());
+    assert_eq!(a.case, b.case);
+    assert_eq!(a.heads, b.heads);
+    assert_eq!(b.case.visits.len(), SNAPSHOT_AFTER as usize + 2);
+    assert_eq!(late.show(&other).unwrap().case.person.name, "Marcel Dupuy");
+    // Far fewer entries pulled than the log holds (20 entries of case files, the roster's).
+    assert!(report.applied < 8, "pulled {} entries", report.applied);
+    let names: Vec<Option<String>> = late
+        .team_members()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.worker)
+        .collect();
+    assert!(
+        names.contains(&Some("Léa".into())) && names.contains(&Some("Chloé".into())),
+        "{names:?}"
     );
 }

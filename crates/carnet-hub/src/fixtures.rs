@@ -165,6 +165,7 @@ impl TestTeam {
                 push,
                 limit,
                 devices_version: 0,
+                skip_snapshots: None,
             }),
         ) {
             Ok(Response::Synced(response)) => response,

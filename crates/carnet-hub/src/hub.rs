@@ -164,7 +164,7 @@ impl<S: HubStorage> Hub<S> {
             Request::Devices => Ok(Response::Devices(self.device_list(team, &record)?)),
             Request::Revoke(revocation) => self.revoke(now_ms, team, &record, &revocation),
             Request::PutSnapshot(snapshot) => self.put_snapshot(now_ms, team, &record, &snapshot),
-            Request::Snapshots => self.snapshots(team),
+            Request::Snapshots { after } => self.snapshots(team, after),
         }
     }
 
@@ -251,10 +251,14 @@ impl<S: HubStorage> Hub<S> {
         }
         let acks = self.storage.append(team, &sync.push, now_ms)?;
         let limit = sync.limit.min(MAX_PULL_ENTRIES);
-        let page = self
-            .storage
-            .entries_after(team, sync.cursor, limit, self.config.max_response_bytes)?;
-        let cursor = page.entries.last().map_or(sync.cursor, |e| e.seq);
+        let page = self.storage.entries_after(
+            team,
+            sync.cursor,
+            limit,
+            self.config.max_response_bytes,
+            sync.skip_snapshots,
+        )?;
+        let cursor = page.until.max(sync.cursor);
         // The device list travels only when it changed, so the steady state
         // stays one small exchange.
         let list = self.device_list(team, device)?;
@@ -316,12 +320,15 @@ impl<S: HubStorage> Hub<S> {
         Ok(Response::SnapshotStored)
     }
 
-    fn snapshots(&self, team: Uuid) -> Result<Response, HubError> {
-        // The cursor first: snapshots only ever move forward, so the ones read
-        // next cover at least what the cursor counted on.
-        let cursor = self.storage.snapshot_cursor(team)?;
-        let snapshots = self.storage.snapshots(team)?;
-        Ok(Response::Snapshots { snapshots, cursor })
+    fn snapshots(&self, team: Uuid, after: Option<Uuid>) -> Result<Response, HubError> {
+        let page = self
+            .storage
+            .snapshots(team, after, self.config.max_response_bytes)?;
+        Ok(Response::Snapshots {
+            snapshots: page.snapshots,
+            version: page.version,
+            more: page.more,
+        })
     }
 }
 

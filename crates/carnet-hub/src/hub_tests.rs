@@ -277,6 +277,7 @@ fn a_push_with_one_bad_entry_is_refused_whole() {
                 push: vec![good.clone(), bad],
                 limit: 10,
                 devices_version: 0,
+                skip_snapshots: None,
             }),
         );
         let err = result.expect_err(why);
@@ -292,6 +293,7 @@ fn a_push_with_one_bad_entry_is_refused_whole() {
                 push: too_many,
                 limit: 10,
                 devices_version: 0,
+                skip_snapshots: None,
             }),
         )
         .unwrap_err();
@@ -310,6 +312,7 @@ fn unknown_devices_and_wrong_signatures_are_unauthenticated() {
         push: vec![stranger.entry(10, b"intruder")],
         limit: 10,
         devices_version: 0,
+        skip_snapshots: None,
     });
     let err = assert_code(t.send(&stranger, &push), "unauthenticated");
     assert_eq!(err.status(), 401);
@@ -333,6 +336,7 @@ fn unknown_devices_and_wrong_signatures_are_unauthenticated() {
         push: vec![pushed],
         limit: 10,
         devices_version: 0,
+        skip_snapshots: None,
     });
     assert_code(t.send(&lost, &request), "unauthenticated");
     assert_eq!(t.log_len(), 0);
@@ -378,6 +382,7 @@ fn a_revoked_device_is_refused_with_a_message_saying_what_to_do() {
         push: vec![queued],
         limit: 10,
         devices_version: 0,
+        skip_snapshots: None,
     });
     let err = assert_code(t.send(&t.worker, &sync), "revoked");
     assert_eq!(
@@ -386,7 +391,7 @@ fn a_revoked_device_is_refused_with_a_message_saying_what_to_do() {
     );
     assert_eq!(err.status(), 403);
     assert_code(t.send(&t.worker, &Request::Devices), "revoked");
-    assert_code(t.send(&t.worker, &Request::Snapshots), "revoked");
+    assert_code(t.send(&t.worker, &Request::Snapshots { after: None }), "revoked");
     assert_eq!(t.log_len(), 0);
     // Someone holding only the revoked device's id learns nothing more.
     let mut impostor = Member::new(9, t.team());
@@ -432,6 +437,7 @@ fn bytes_that_are_not_a_request_are_clear_errors() {
         push: vec![t.worker.entry(10, b"x")],
         limit: 10,
         devices_version: 0,
+        skip_snapshots: None,
     });
     let body = t.worker.sign(&request);
     for cut in [0, 3, 6, body.len() / 2, body.len() - 1] {
@@ -454,12 +460,20 @@ fn bytes_that_are_not_a_request_are_clear_errors() {
 }
 
 #[test]
-fn snapshots_keep_the_latest_per_document_and_tell_where_to_pull_from() {
+fn snapshots_keep_the_latest_per_document_and_the_log_leaves_out_what_they_hold() {
     let mut t = TestTeam::new();
-    match t.send(&t.worker, &Request::Snapshots).unwrap() {
-        Response::Snapshots { snapshots, cursor } => assert_eq!((snapshots.len(), cursor), (0, 0)),
+    let snapshots_now = |t: &TestTeam| match t.send(&t.lead, &Request::Snapshots { after: None }).unwrap() {
+        Response::Snapshots {
+            snapshots,
+            version,
+            more,
+        } => {
+            assert!(!more);
+            (snapshots, version)
+        }
         other => panic!("{other:?}"),
-    }
+    };
+    assert_eq!(snapshots_now(&t), (vec![], 0));
     let entries = vec![
         t.worker.entry(9, b"z"),
         t.worker.entry(10, b"a"),
@@ -485,23 +499,26 @@ fn snapshots_keep_the_latest_per_document_and_tell_where_to_pull_from() {
     );
     let ahead = t.worker.snapshot(12, 6);
     assert_code(t.send(&t.worker, &Request::PutSnapshot(ahead)), "bad_request");
-    let snapshots_and_cursor = |t: &TestTeam| match t.send(&t.lead, &Request::Snapshots).unwrap() {
-        Response::Snapshots { snapshots, cursor } => (snapshots, cursor),
+    let (snapshots, version) = snapshots_now(&t);
+    assert_eq!((snapshots.len(), version), (2, 2));
+    assert!(snapshots.contains(&of_10) && snapshots.contains(&of_11));
+    // A device holding those snapshots pulls document 9's entry only.
+    let answer = match t.send(
+        &t.worker,
+        &Request::Sync(SyncRequest {
+            cursor: 0,
+            push: vec![],
+            limit: 10,
+            devices_version: 0,
+            skip_snapshots: Some(version),
+        }),
+    ) {
+        Ok(Response::Synced(answer)) => answer,
         other => panic!("{other:?}"),
     };
-    // Document 9 has no snapshot: its entry 1 must still be pulled.
-    let (snapshots, cursor) = snapshots_and_cursor(&t);
-    assert_eq!(cursor, 0);
-    assert_eq!(snapshots.len(), 2);
-    assert!(snapshots.contains(&of_10) && snapshots.contains(&of_11));
-    let of_9 = t.worker.snapshot(9, 1);
-    t.send(&t.worker, &Request::PutSnapshot(of_9)).unwrap();
-    assert_eq!(snapshots_and_cursor(&t).1, 5);
-    // Later entries of a document with a snapshot, or of a new one, are pulled from the log.
-    let later = vec![t.worker.entry(12, b"e"), t.worker.entry(10, b"f")];
-    t.sync(&t.worker, 5, later, 10);
-    let (snapshots, cursor) = snapshots_and_cursor(&t);
-    assert_eq!((snapshots.len(), cursor), (3, 5));
+    assert_eq!(answer.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [1]);
+    // The cursor moves past what was left out, so the next sync does not pull it.
+    assert_eq!((answer.cursor, answer.more), (5, false));
 }
 
 #[test]
@@ -538,6 +555,7 @@ fn a_sync_answer_carries_the_device_list_only_when_it_changed() {
             push: vec![],
             limit: 10,
             devices_version,
+            skip_snapshots: None,
         }),
     ) {
         Ok(Response::Synced(answer)) => answer.devices,

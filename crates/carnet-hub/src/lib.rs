@@ -38,7 +38,7 @@ pub use hub::{
 };
 pub use rate::RateLimit;
 pub use sqlite::{DATABASE_FILE, SqliteStorage};
-pub use storage::{Enrolment, HubStorage, LogPage};
+pub use storage::{Enrolment, HubStorage, LogPage, SnapshotPage};
 
 #[cfg(test)]
 mod fixtures;

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use crate::HubError;
 use crate::migrations;
-use crate::storage::{Enrolment, HubStorage, LogPage};
+use crate::storage::{Enrolment, HubStorage, LogPage, SnapshotPage};
 
 /// The database file's name in the data directory.
 pub const DATABASE_FILE: &str = "hub.db";
@@ -545,15 +545,27 @@ impl HubStorage for SqliteStorage {
         })
     }
 
-    fn entries_after(&self, team: Uuid, cursor: u64, limit: u32, max_bytes: usize) -> Res<LogPage> {
+    fn entries_after(
+        &self,
+        team: Uuid,
+        cursor: u64,
+        limit: u32,
+        max_bytes: usize,
+        skip_snapshots: Option<u64>,
+    ) -> Res<LogPage> {
         let conn = self.conn();
+        // -1 skips nothing: snapshot versions start at 0.
+        let skip = skip_snapshots.map_or(-1, |v| i64::try_from(v).unwrap_or(i64::MAX));
         let mut statement = conn.prepare_cached(
             "SELECT seq, team, doc, author, epoch, entry_id, nonce, ciphertext, signature
-             FROM entries WHERE team = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+             FROM entries e WHERE team = ?1 AND seq > ?2
+             AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.team = e.team AND s.doc = e.doc
+                             AND s.version <= ?4 AND s.covers_seq >= e.seq)
+             ORDER BY seq LIMIT ?3",
         )?;
         // One row past the limit tells whether more remain.
         let cursor = i64::try_from(cursor).unwrap_or(i64::MAX);
-        let mut rows = statement.query(params![team.to_string(), cursor, i64::from(limit) + 1])?;
+        let mut rows = statement.query(params![team.to_string(), cursor, i64::from(limit) + 1, skip])?;
         let mut entries = Vec::new();
         let mut bytes = 0usize;
         let mut more = false;
@@ -571,7 +583,22 @@ impl HubStorage for SqliteStorage {
                 entry,
             });
         }
-        Ok(LogPage { entries, more })
+        drop(rows);
+        let mut until = entries
+            .last()
+            .map_or(u64::try_from(cursor).unwrap_or(0), |e| e.seq);
+        if !more && skip_snapshots.is_some() {
+            // Entries left out after the last one sent are accounted for too.
+            let last: Option<i64> = conn
+                .query_row(
+                    "SELECT last_seq FROM teams WHERE team = ?1",
+                    [team.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            until = until.max(seq_value(last.unwrap_or(0), 0)?);
+        }
+        Ok(LogPage { entries, more, until })
     }
 
     fn put_snapshot(&self, team: Uuid, snapshot: &Snapshot, now_ms: i64) -> Res<()> {
@@ -594,15 +621,21 @@ impl HubStorage for SqliteStorage {
             if stored.is_some_and(|stored| stored > covers) {
                 return Ok(());
             }
+            let version: i64 = tx.query_row(
+                "UPDATE teams SET snapshot_version = snapshot_version + 1 WHERE team = ?1
+                 RETURNING snapshot_version",
+                [team.to_string()],
+                |r| r.get(0),
+            )?;
             tx.execute(
                 "INSERT INTO snapshots (team, doc, covers_seq, entry_id, author, epoch, nonce, ciphertext,
-                                        signature, received_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                        signature, received_ms, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT (team, doc) DO UPDATE SET
                      covers_seq = excluded.covers_seq, entry_id = excluded.entry_id,
                      author = excluded.author, epoch = excluded.epoch, nonce = excluded.nonce,
                      ciphertext = excluded.ciphertext, signature = excluded.signature,
-                     received_ms = excluded.received_ms",
+                     received_ms = excluded.received_ms, version = excluded.version",
                 params![
                     team.to_string(),
                     header.doc.to_string(),
@@ -613,49 +646,51 @@ impl HubStorage for SqliteStorage {
                     snapshot.entry.nonce,
                     snapshot.entry.ciphertext,
                     snapshot.entry.signature,
-                    now_ms
+                    now_ms,
+                    version
                 ],
             )?;
             Ok(())
         })
     }
 
-    fn snapshots(&self, team: Uuid) -> Res<Vec<Snapshot>> {
-        let conn = self.conn();
-        let mut statement = conn.prepare_cached(
-            "SELECT covers_seq, team, doc, author, epoch, entry_id, nonce, ciphertext, signature
-             FROM snapshots WHERE team = ?1 ORDER BY doc",
-        )?;
-        let snapshots = statement
-            .query_map([team.to_string()], |r| {
-                Ok(Snapshot {
-                    covers_seq: seq_value(r.get(0)?, 0)?,
-                    entry: entry_at(r, 1)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(snapshots)
-    }
-
-    fn snapshot_cursor(&self, team: Uuid) -> Res<u64> {
+    fn snapshots(&self, team: Uuid, after: Option<Uuid>, max_bytes: usize) -> Res<SnapshotPage> {
         let conn = self.conn();
         let team = team.to_string();
-        let first_uncovered: Option<i64> = conn.query_row(
-            "SELECT MIN(e.seq) FROM entries e
-             LEFT JOIN snapshots s ON s.team = e.team AND s.doc = e.doc
-             WHERE e.team = ?1 AND (s.covers_seq IS NULL OR s.covers_seq < e.seq)",
-            [&team],
-            |r| r.get(0),
+        let version: i64 = conn
+            .query_row(
+                "SELECT snapshot_version FROM teams WHERE team = ?1",
+                [&team],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        let mut statement = conn.prepare_cached(
+            "SELECT covers_seq, team, doc, author, epoch, entry_id, nonce, ciphertext, signature
+             FROM snapshots WHERE team = ?1 AND doc > ?2 ORDER BY doc",
         )?;
-        let cursor = match first_uncovered {
-            Some(seq) => seq - 1,
-            None => conn
-                .query_row("SELECT last_seq FROM teams WHERE team = ?1", [&team], |r| {
-                    r.get(0)
-                })
-                .optional()?
-                .unwrap_or(0),
-        };
-        seq_value(cursor, 0).map_err(HubError::from)
+        let after = after.map(|d| d.to_string()).unwrap_or_default();
+        let mut rows = statement.query(params![team, after])?;
+        let mut snapshots = Vec::new();
+        let mut bytes = 0usize;
+        let mut more = false;
+        while let Some(row) = rows.next()? {
+            let entry = entry_at(row, 1)?;
+            let size = entry.ciphertext.len() + entry.signature.len() + ENTRY_OVERHEAD;
+            if !snapshots.is_empty() && bytes + size > max_bytes {
+                more = true;
+                break;
+            }
+            bytes += size;
+            snapshots.push(Snapshot {
+                covers_seq: seq_value(row.get(0)?, 0)?,
+                entry,
+            });
+        }
+        Ok(SnapshotPage {
+            snapshots,
+            version: seq_value(version, 0)?,
+            more,
+        })
     }
 }

@@ -55,7 +55,7 @@ fn enroll(storage: &SqliteStorage, n: u8, role: Role) {
 
 fn seqs(storage: &SqliteStorage, cursor: u64) -> Vec<u64> {
     storage
-        .entries_after(team(), cursor, 1000, usize::MAX)
+        .entries_after(team(), cursor, 1000, usize::MAX, None)
         .unwrap()
         .entries
         .iter()
@@ -98,7 +98,7 @@ fn appends_number_entries_from_1_without_gaps_and_a_retry_gets_the_same_seq() {
         .unwrap();
     assert_eq!(acks.iter().map(|a| a.seq).collect::<Vec<_>>(), [2, 4, 4, 1]);
     assert_eq!(seqs(&storage, 0), [1, 2, 3, 4]);
-    let stored = storage.entries_after(team(), 3, 10, usize::MAX).unwrap();
+    let stored = storage.entries_after(team(), 3, 10, usize::MAX, None).unwrap();
     assert_eq!(stored.entries.len(), 1);
     assert_eq!(stored.entries[0].entry, entry(4, 10));
     // Another team's log starts at 1 too.
@@ -116,27 +116,29 @@ fn pages_stop_at_the_limit_or_the_byte_budget_and_say_whether_more_remain() {
     let storage = with_team();
     let entries: Vec<_> = (1..=10).map(|n| entry(n, 1000)).collect();
     storage.append(team(), &entries, NOW).unwrap();
-    let page = storage.entries_after(team(), 0, 4, usize::MAX).unwrap();
+    let page = storage.entries_after(team(), 0, 4, usize::MAX, None).unwrap();
     assert_eq!((page.entries.len(), page.more), (4, true));
-    let page = storage.entries_after(team(), 4, 4, usize::MAX).unwrap();
+    let page = storage.entries_after(team(), 4, 4, usize::MAX, None).unwrap();
     assert_eq!(
         page.entries.iter().map(|e| e.seq).collect::<Vec<_>>(),
         [5, 6, 7, 8]
     );
     assert!(page.more);
-    let page = storage.entries_after(team(), 8, 4, usize::MAX).unwrap();
+    let page = storage.entries_after(team(), 8, 4, usize::MAX, None).unwrap();
     assert_eq!((page.entries.len(), page.more), (2, false));
-    let page = storage.entries_after(team(), 10, 4, usize::MAX).unwrap();
+    let page = storage.entries_after(team(), 10, 4, usize::MAX, None).unwrap();
     assert_eq!((page.entries.len(), page.more), (0, false));
-    let page = storage.entries_after(team(), u64::MAX, 4, usize::MAX).unwrap();
+    let page = storage
+        .entries_after(team(), u64::MAX, 4, usize::MAX, None)
+        .unwrap();
     assert_eq!((page.entries.len(), page.more), (0, false));
     // Each entry weighs a little over 1000 bytes: two fit in 2500.
-    let page = storage.entries_after(team(), 0, 100, 2500).unwrap();
+    let page = storage.entries_after(team(), 0, 100, 2500, None).unwrap();
     assert_eq!((page.entries.len(), page.more), (2, true));
     // One entry comes whatever the budget, so paging moves on.
-    let page = storage.entries_after(team(), 0, 100, 10).unwrap();
+    let page = storage.entries_after(team(), 0, 100, 10, None).unwrap();
     assert_eq!((page.entries.len(), page.more), (1, true));
-    let page = storage.entries_after(team(), 0, 0, usize::MAX).unwrap();
+    let page = storage.entries_after(team(), 0, 0, usize::MAX, None).unwrap();
     assert_eq!((page.entries.len(), page.more), (0, true));
 }
 
@@ -340,20 +342,27 @@ fn the_latest_snapshot_of_each_document_is_kept() {
     storage.put_snapshot(team(), &snapshot(2, 3), NOW).unwrap();
     storage.put_snapshot(team(), &snapshot(4, 4), NOW).unwrap();
     storage.put_snapshot(team(), &snapshot(1, 6), NOW).unwrap();
-    let stored = storage.snapshots(team()).unwrap();
+    let stored = storage.snapshots(team(), None, usize::MAX).unwrap().snapshots;
     assert_eq!(stored.len(), 2);
     assert!(
         stored.contains(&snapshot(2, 3)),
         "an older snapshot replaced a newer one"
     );
     storage.put_snapshot(team(), &snapshot(5, 6), NOW).unwrap();
-    let stored = storage.snapshots(team()).unwrap();
+    let stored = storage.snapshots(team(), None, usize::MAX).unwrap().snapshots;
     assert!(stored.contains(&snapshot(5, 6)));
     assert!(stored.contains(&snapshot(4, 4)));
     assert_eq!(stored.len(), 2);
     let err = storage.put_snapshot(team(), &snapshot(6, 9), NOW).unwrap_err();
     assert_eq!(err.code(), "bad_request");
-    assert_eq!(storage.snapshots(team()).unwrap().len(), 2);
+    assert_eq!(
+        storage
+            .snapshots(team(), None, usize::MAX)
+            .unwrap()
+            .snapshots
+            .len(),
+        2
+    );
 }
 
 #[test]
@@ -403,7 +412,7 @@ fn everything_acknowledged_is_there_after_reopening() {
     }
     assert!(dir.path().join("hub.db").exists());
     let storage = SqliteStorage::open(dir.path()).unwrap();
-    let page = storage.entries_after(team(), 0, 1000, usize::MAX).unwrap();
+    let page = storage.entries_after(team(), 0, 1000, usize::MAX, None).unwrap();
     assert_eq!(
         page.entries.iter().map(|e| e.entry.clone()).collect::<Vec<_>>(),
         entries
@@ -412,7 +421,10 @@ fn everything_acknowledged_is_there_after_reopening() {
     assert_eq!(storage.epoch(team()).unwrap(), Some(2));
     assert!(storage.device(team(), id(2)).unwrap().unwrap().revoked);
     assert_eq!(storage.device_keys(team(), id(1)).unwrap().len(), 1);
-    assert_eq!(storage.snapshots(team()).unwrap()[0].covers_seq, 7);
+    assert_eq!(
+        storage.snapshots(team(), None, usize::MAX).unwrap().snapshots[0].covers_seq,
+        7
+    );
     let err = storage
         .take_invite(id(202), id(4), &keys(4).public(), NOW)
         .unwrap_err();
@@ -440,4 +452,44 @@ fn a_database_from_a_newer_hub_or_a_missing_directory_is_refused() {
     let err = SqliteStorage::open(&dir.path().join("missing")).unwrap_err();
     assert!(matches!(err, HubError::Open { .. }), "{err}");
     assert!(err.to_string().contains("data directory"), "{err}");
+}
+
+#[test]
+fn a_device_starting_from_snapshots_pulls_only_what_they_do_not_hold() {
+    let storage = with_team();
+    // Entries 1..=9: documents 50 + n % 3, so seq n is of document 50 + n % 3.
+    storage
+        .append(team(), &(1..=9).map(|n| entry(n, 10)).collect::<Vec<_>>(), NOW)
+        .unwrap();
+    let snapshot = |covers_seq, n| Snapshot {
+        covers_seq,
+        entry: entry(n, 20),
+    };
+    // Document 51 (seqs 1, 4, 7) up to 4; document 52 (seqs 2, 5, 8) up to 8; 50 has none.
+    storage.put_snapshot(team(), &snapshot(4, 1), NOW).unwrap();
+    storage.put_snapshot(team(), &snapshot(8, 2), NOW).unwrap();
+    let page = storage.snapshots(team(), None, usize::MAX).unwrap();
+    assert_eq!((page.snapshots.len(), page.version, page.more), (2, 2, false));
+    let pulled = |skip| {
+        storage
+            .entries_after(team(), 0, 100, usize::MAX, skip)
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| e.seq)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pulled(Some(page.version)), [3, 6, 7, 9]);
+    assert_eq!(pulled(None), (1..=9).collect::<Vec<_>>());
+    // Document 52's snapshot is replaced after the device read the pages: its
+    // entries all come, since the device may hold the older one.
+    storage.put_snapshot(team(), &snapshot(9, 5), NOW).unwrap();
+    assert_eq!(pulled(Some(page.version)), [2, 3, 5, 6, 7, 8, 9]);
+    // Pages: one snapshot at a time, in document order, then none left.
+    let first = storage.snapshots(team(), None, 1).unwrap();
+    assert_eq!((first.snapshots.len(), first.more, first.version), (1, true, 3));
+    let after = first.snapshots[0].entry.header.doc;
+    let second = storage.snapshots(team(), Some(after), 1).unwrap();
+    assert_eq!((second.snapshots.len(), second.more), (1, false));
+    assert!(second.snapshots[0].entry.header.doc > after);
 }

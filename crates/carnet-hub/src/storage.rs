@@ -27,6 +27,20 @@ pub struct LogPage {
     pub entries: Vec<LogEntry>,
     /// Whether entries follow the last one of this page.
     pub more: bool,
+    /// The place in the log this page accounts for: its last entry, or the
+    /// end of the log when entries were left out after it.
+    pub until: u64,
+}
+
+/// A page of a team's snapshots.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotPage {
+    /// In document order.
+    pub snapshots: Vec<Snapshot>,
+    /// The team's snapshot version when the page was read.
+    pub version: u64,
+    /// Whether more documents follow.
+    pub more: bool,
 }
 
 /// The hub's durable state: teams, devices, invites, key epochs, each team's
@@ -121,6 +135,8 @@ pub trait HubStorage: Send + Sync + 'static {
     /// At most `limit` entries of the team's log after `cursor`, stopping
     /// before the entries' ciphertext and signatures pass `max_bytes` (one
     /// entry is returned whatever its size, so paging always moves on).
+    /// With `skip_snapshots`, entries held by a snapshot of at most that
+    /// version (covering the entry's place in the log) are left out.
     ///
     /// # Errors
     /// Database failures only.
@@ -130,6 +146,7 @@ pub trait HubStorage: Send + Sync + 'static {
         cursor: u64,
         limit: u32,
         max_bytes: usize,
+        skip_snapshots: Option<u64>,
     ) -> Result<LogPage, HubError>;
 
     /// Stores a document's snapshot, unless one covering more of the log is
@@ -139,18 +156,11 @@ pub trait HubStorage: Send + Sync + 'static {
     /// [`HubError::BadRequest`] when `covers_seq` is past the end of the log.
     fn put_snapshot(&self, team: Uuid, snapshot: &Snapshot, now_ms: i64) -> Result<(), HubError>;
 
-    /// The latest snapshot of each document of the team.
+    /// A page of the latest snapshot of each document of the team, in
+    /// document order after `after`, within `max_bytes` (at least one), with
+    /// the team's snapshot version as of this read.
     ///
     /// # Errors
     /// Database failures only.
-    fn snapshots(&self, team: Uuid) -> Result<Vec<Snapshot>, HubError>;
-
-    /// The furthest point of the log that a device holding today's snapshots
-    /// can start pulling after: every entry up to it is inside its
-    /// document's snapshot. Entries of documents without a snapshot, and
-    /// entries after a document's snapshot, come after it.
-    ///
-    /// # Errors
-    /// Database failures only.
-    fn snapshot_cursor(&self, team: Uuid) -> Result<u64, HubError>;
+    fn snapshots(&self, team: Uuid, after: Option<Uuid>, max_bytes: usize) -> Result<SnapshotPage, HubError>;
 }

@@ -93,8 +93,12 @@ pub enum Request {
     Revoke(Revocation),
     /// Store an encrypted snapshot of one document.
     PutSnapshot(Snapshot),
-    /// The latest snapshot of every document, for a device starting out.
-    Snapshots,
+    /// The latest snapshot of every document, for a device starting out,
+    /// one page at a time in document order.
+    Snapshots {
+        /// Start after this document (`None`: from the first).
+        after: Option<Uuid>,
+    },
 }
 
 /// Roles in a team.
@@ -190,12 +194,15 @@ pub enum Response {
     Revoked,
     /// The snapshot is stored.
     SnapshotStored,
-    /// The latest snapshot per document, and the cursor to pull the rest of the log from.
+    /// A page of the latest snapshot per document.
     Snapshots {
-        /// One per document that has one.
+        /// One per document that has one, in document order.
         snapshots: Vec<Snapshot>,
-        /// Start pulling the log after this.
-        cursor: u64,
+        /// The team's snapshot version when this page was read: pull the log
+        /// with `skip_snapshots` set to the first page's version.
+        version: u64,
+        /// Whether more documents follow (ask again after the last one).
+        more: bool,
     },
 }
 
@@ -232,6 +239,9 @@ pub struct SyncRequest {
     /// The version of the device list this device holds; when the hub's
     /// differs, the answer carries the list.
     pub devices_version: u64,
+    /// Leave out entries held by snapshots of at most this snapshot version
+    /// (a device that started from the snapshots as of that version).
+    pub skip_snapshots: Option<u64>,
     /// Entries the hub has not acknowledged yet.
     pub push: Vec<SealedEntry>,
     /// At most this many entries back (the hub may send fewer).

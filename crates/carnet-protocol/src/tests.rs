@@ -108,6 +108,7 @@ fn requests_are_signed_by_their_device() {
         push: vec![sealed(b"x")],
         limit: 100,
         devices_version: 3,
+        skip_snapshots: Some(2),
     });
     let signed = SignedRequest::sign(
         Uuid::from_bytes([1; 16]),
@@ -146,12 +147,17 @@ fn bad_envelopes_are_clear_errors() {
         decode::<SyncResponse>(b"GET / HTTP/1.1"),
         Err(ProtocolError::Malformed(_))
     ));
-    let mut newer = bytes.clone();
-    newer[5] = 2;
-    assert_eq!(
-        decode::<SyncResponse>(&newer),
-        Err(ProtocolError::UnknownVersion { found: 2, known: 1 })
-    );
+    for version in [PROTOCOL_VERSION - 1, PROTOCOL_VERSION + 1] {
+        let mut other = bytes.clone();
+        other[4..6].copy_from_slice(&version.to_be_bytes());
+        assert_eq!(
+            decode::<SyncResponse>(&other),
+            Err(ProtocolError::UnknownVersion {
+                found: version,
+                known: PROTOCOL_VERSION
+            })
+        );
+    }
     let mut longer = bytes;
     longer.push(0);
     assert!(matches!(
@@ -197,7 +203,7 @@ proptest! {
             devices: None,
         };
         prop_assert_eq!(decode::<SyncResponse>(&encode(&response)).unwrap(), response);
-        let request = Request::Sync(SyncRequest { cursor, push: entries, limit: 500, devices_version: cursor });
+        let request = Request::Sync(SyncRequest { cursor, push: entries, limit: 500, devices_version: cursor, skip_snapshots: more.then_some(cursor) });
         prop_assert_eq!(decode::<Request>(&encode(&request)).unwrap(), request);
     }
 

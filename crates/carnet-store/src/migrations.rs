@@ -28,6 +28,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "team and sync",
         sql: include_str!("migrations/0002_team_sync.sql"),
     },
+    Migration {
+        version: 3,
+        name: "team roster and snapshots",
+        sql: include_str!("migrations/0003_roster_snapshots.sql"),
+    },
 ];
 
 /// The schema version this code brings a database to.
@@ -85,7 +90,11 @@ mod tests {
     fn shipped_migrations_are_frozen() {
         // FNV-1a of each shipped migration's text. If this fails you edited a
         // migration that devices already ran: revert it and add a new one.
-        const SHIPPED: &[(i64, u64)] = &[(1, 17_141_669_854_985_486_164), (2, 13_465_172_348_963_070_375)];
+        const SHIPPED: &[(i64, u64)] = &[
+            (1, 17_141_669_854_985_486_164),
+            (2, 13_465_172_348_963_070_375),
+            (3, 7_230_204_387_299_571_687),
+        ];
         fn fnv1a(text: &str) -> u64 {
             text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
                 (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)

@@ -160,7 +160,7 @@ pub struct StoredCase {
 pub struct Store {
     pub(crate) conn: Connection,
     dir: PathBuf,
-    identity: DeviceIdentity,
+    pub(crate) identity: DeviceIdentity,
     writer: Writer,
     /// Whether the device belongs to a team: then every change made or
     /// imported here is also queued for the hub, in the same transaction.

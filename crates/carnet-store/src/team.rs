@@ -312,4 +312,87 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+
+    /// The team roster document, if this device has one.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn roster(&self) -> Res<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row("SELECT doc FROM roster", [], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Saves the roster document and, in the same transaction, queues
+    /// `change` (written on this device) for the hub under the team id.
+    ///
+    /// # Errors
+    /// Database errors; nothing is written on error.
+    pub fn save_roster(&mut self, doc: &[u8], change: Option<&[u8]>) -> Res<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO roster (singleton, doc) VALUES (1, ?1)",
+            [doc],
+        )?;
+        if let Some(change) = change {
+            tx.execute(
+                "INSERT INTO outgoing (case_id, bytes) SELECT team_id, ?1 FROM team",
+                [change],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Renames this device.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn set_device_name(&mut self, name: &str) -> Res<()> {
+        self.conn.execute("UPDATE device SET device_name = ?1", [name])?;
+        self.identity.device_name = name.to_owned();
+        Ok(())
+    }
+
+    /// Counts log entries seen for a document (received or sent).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn count_log_entries(&mut self, case_id: &str, entries: u32) -> Res<()> {
+        self.conn.execute(
+            "INSERT INTO log_counts (case_id, entries) VALUES (?1, ?2)
+             ON CONFLICT (case_id) DO UPDATE SET entries = entries + excluded.entries",
+            params![case_id, entries],
+        )?;
+        Ok(())
+    }
+
+    /// Documents with at least `threshold` log entries since this device last
+    /// sent a snapshot of them, most entries first, at most `limit`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn snapshot_candidates(&self, threshold: u32, limit: u32) -> Res<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT case_id FROM log_counts WHERE entries - at_snapshot >= ?1
+             ORDER BY entries - at_snapshot DESC, case_id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![threshold, limit], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Notes that a snapshot of the document was stored by the hub.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn snapshot_sent(&mut self, case_id: &str) -> Res<()> {
+        self.conn.execute(
+            "UPDATE log_counts SET at_snapshot = entries WHERE case_id = ?1",
+            [case_id],
+        )?;
+        Ok(())
+    }
 }

@@ -1,8 +1,7 @@
 //! The exchange state machine.
 
 use carnet_protocol::{
-    DeviceList, EntryHeader, ProtocolError, Request, Response, SealedEntry, SignedRequest, SyncRequest,
-    decode, encode,
+    DeviceList, ProtocolError, Request, Response, SealedEntry, SignedRequest, SyncRequest, decode, encode,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -25,6 +24,10 @@ pub struct EngineState {
     pub cursor: u64,
     /// Sealed entries the hub has not acknowledged, oldest first.
     pub outbox: Vec<SealedEntry>,
+    /// Set while a device that started from the hub's snapshots (as of this
+    /// snapshot version) catches up with the log: the entries they hold are
+    /// left out of the answers.
+    pub skip_snapshots: Option<u64>,
 }
 
 /// A failed exchange, as the transport saw it.
@@ -158,19 +161,7 @@ impl SyncEngine {
         changes: &[u8],
         random: [u8; 40],
     ) -> Result<Effect, ProtocolError> {
-        let key = membership.current_key().ok_or(ProtocolError::UnknownEpoch(0))?;
-        let mut id = [0u8; 16];
-        id.copy_from_slice(&random[..16]);
-        let mut nonce = [0u8; 24];
-        nonce.copy_from_slice(&random[16..]);
-        let header = EntryHeader {
-            team: membership.team,
-            doc,
-            author: membership.device,
-            epoch: key.epoch(),
-            entry_id: uuid::Builder::from_random_bytes(id).into_uuid(),
-        };
-        let entry = SealedEntry::seal(header, changes, key, &membership.keys, nonce)?;
+        let entry = membership.seal(doc, changes, random)?;
         self.state.outbox.push(entry);
         self.status.pending = self.state.outbox.len();
         self.wanted = true;
@@ -191,6 +182,7 @@ impl SyncEngine {
             push,
             limit: PAGE,
             devices_version: membership.devices_version,
+            skip_snapshots: self.state.skip_snapshots,
         });
         let signed = SignedRequest::sign(
             membership.team,
@@ -266,6 +258,14 @@ impl SyncEngine {
         }
         // The cursor moves only with entries actually received: a hub that
         // claims a later cursor cannot make this device skip entries.
+        if self.state.skip_snapshots.is_some() {
+            // Entries left out because the snapshots hold them move the cursor too.
+            self.state.cursor = self.state.cursor.max(answer.cursor);
+            if !answer.more {
+                // Caught up: later entries are newer than any snapshot it started from.
+                self.state.skip_snapshots = None;
+            }
+        }
         self.wanted = answer.more || std::mem::take(&mut self.asked_again);
         self.status = SyncStatus {
             last_sync_ms: Some(now_ms),

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use carnet_protocol::{
-    DeviceList, DevicePublicKeys, DeviceSecretKeys, ProtocolError, SealedEntry, TeamKey, devices_version,
-    unwrap_for_device,
+    DeviceList, DevicePublicKeys, DeviceSecretKeys, EntryHeader, ProtocolError, SealedEntry, TeamKey,
+    devices_version, unwrap_for_device,
 };
 use uuid::Uuid;
 
@@ -109,6 +109,27 @@ impl Membership {
     #[must_use]
     pub fn device(&self, device: &Uuid) -> Option<&RosterEntry> {
         self.roster.get(device)
+    }
+
+    /// Seals content of one document as this device, under the newest team
+    /// key. `random` gives the entry id (16 bytes) and the nonce (24 bytes).
+    ///
+    /// # Errors
+    /// [`ProtocolError::UnknownEpoch`] when the device has no team key.
+    pub fn seal(&self, doc: Uuid, content: &[u8], random: [u8; 40]) -> Result<SealedEntry, ProtocolError> {
+        let key = self.current_key().ok_or(ProtocolError::UnknownEpoch(0))?;
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&random[..16]);
+        let mut nonce = [0u8; 24];
+        nonce.copy_from_slice(&random[16..]);
+        let header = EntryHeader {
+            team: self.team,
+            doc,
+            author: self.device,
+            epoch: key.epoch(),
+            entry_id: uuid::Builder::from_random_bytes(id).into_uuid(),
+        };
+        SealedEntry::seal(header, content, key, &self.keys, nonce)
     }
 
     /// Checks an entry's author and signature, then decrypts it.
