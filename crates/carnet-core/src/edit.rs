@@ -22,6 +22,7 @@ pub struct EditContext {
 
 /// A new case file's person.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NewPerson {
     /// Display name (required).
     pub name: String,
@@ -37,6 +38,7 @@ pub struct NewPerson {
 
 /// Fields of the person to change; `None` leaves a field as it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PersonPatch {
     /// New name.
     pub name: Option<String>,
@@ -84,6 +86,7 @@ pub struct NewVisit {
 
 /// Fields of a visit to change; `None` leaves a field as it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct VisitPatch {
     /// When.
     pub at: Option<LocalDateTime>,
@@ -121,6 +124,7 @@ pub struct NewProcedure {
 
 /// Fields of a procedure to change.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ProcedurePatch {
     /// What it is.
     pub what: Option<String>,

@@ -86,6 +86,7 @@ pub struct ImportOutcome {
 
 /// What to record for a new visit; the id is chosen here.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct VisitInput {
     /// When (now if `None`).
     pub at: Option<LocalDateTime>,

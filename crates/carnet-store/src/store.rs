@@ -587,25 +587,12 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub fn caseload(&self, filter: &CaseloadFilter) -> Res<Vec<CaseSummary>> {
+        let (filtered, args) = caseload_filter(filter);
         let mut sql = String::from(
             "SELECT case_id, name, commune, last_visit, visits, open_procedures, next_task_due, conflicts, read_only
              FROM caseload WHERE 1 = 1",
         );
-        let mut args: Vec<String> = Vec::new();
-        if let Some(commune) = &filter.commune {
-            args.push(fold(commune));
-            sql.push_str(&format!(" AND commune_key = ?{}", args.len()));
-        }
-        if let Some(day) = &filter.task_due_by {
-            args.push(day.as_str().to_owned());
-            sql.push_str(&format!(" AND next_task_due <= ?{}", args.len()));
-        }
-        if filter.open_procedures {
-            sql.push_str(" AND open_procedures > 0");
-        }
-        if filter.conflicts {
-            sql.push_str(" AND conflicts > 0");
-        }
+        sql.push_str(&filtered);
         sql.push_str(" ORDER BY last_visit DESC NULLS LAST, sort_key, case_id");
         sql.push_str(&format!(
             " LIMIT {} OFFSET {}",
@@ -617,6 +604,54 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// How many case files the filter keeps (its limit and offset ignored).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn caseload_count(&self, filter: &CaseloadFilter) -> Res<u64> {
+        let (filtered, args) = caseload_filter(filter);
+        let sql = format!("SELECT count(*) FROM caseload WHERE 1 = 1{filtered}");
+        let count: i64 = self
+            .conn
+            .query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// The communes of the caseload, in alphabetical order (accents ignored).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn communes(&self) -> Res<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT min(commune) FROM caseload WHERE commune <> '' GROUP BY commune_key ORDER BY commune_key",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+/// The `AND …` clauses of a caseload filter and their arguments.
+fn caseload_filter(filter: &CaseloadFilter) -> (String, Vec<String>) {
+    let mut sql = String::new();
+    let mut args: Vec<String> = Vec::new();
+    if let Some(commune) = &filter.commune {
+        args.push(fold(commune));
+        sql.push_str(&format!(" AND commune_key = ?{}", args.len()));
+    }
+    if let Some(day) = &filter.task_due_by {
+        args.push(day.as_str().to_owned());
+        sql.push_str(&format!(" AND next_task_due <= ?{}", args.len()));
+    }
+    if filter.open_procedures {
+        sql.push_str(" AND open_procedures > 0");
+    }
+    if filter.conflicts {
+        sql.push_str(" AND conflicts > 0");
+    }
+    (sql, args)
+}
+
+impl Store {
     /// Case files whose name, commune or notes contain every word of `query`
     /// as a word prefix, ignoring accents and case, best matches first.
     ///

@@ -1,0 +1,154 @@
+//! The background sync loop: a thread with its own connection to the
+//! notebook, so a slow or dead network never holds up the screens. It syncs
+//! every minute (sooner when asked), backs off after failures, and keeps the
+//! status line the app frame shows.
+
+use std::path::Path;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use carnet_device::{Device, DeviceError, HttpTransport};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+/// How often the loop syncs when all goes well.
+const EVERY: Duration = Duration::from_secs(60);
+/// The longest wait after repeated failures.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// The sync status line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncLine {
+    /// `no_team`, `syncing`, `up_to_date`, `offline` or `error`.
+    pub state: String,
+    /// When the last sync succeeded (ms since the Unix epoch).
+    pub last_sync_ms: Option<i64>,
+    /// Changes not yet acknowledged by the hub.
+    pub pending: usize,
+    /// The last error in words.
+    pub last_error: Option<String>,
+}
+
+enum Message {
+    Unlocked(Zeroizing<String>),
+    Locked,
+    SyncNow,
+}
+
+/// Handle on the loop's thread.
+#[derive(Debug)]
+pub struct SyncLoop {
+    sender: Sender<Message>,
+    line: Arc<Mutex<SyncLine>>,
+}
+
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Message::Unlocked(_) => "Unlocked",
+            Message::Locked => "Locked",
+            Message::SyncNow => "SyncNow",
+        })
+    }
+}
+
+impl SyncLoop {
+    /// Starts the loop's thread for the notebook in `dir` (idle until unlocked).
+    #[must_use]
+    pub fn start(dir: &Path) -> Self {
+        let (sender, receiver) = channel();
+        let line = Arc::new(Mutex::new(SyncLine {
+            state: "no_team".into(),
+            ..SyncLine::default()
+        }));
+        let shared = Arc::clone(&line);
+        let dir = dir.to_owned();
+        std::thread::Builder::new()
+            .name("carnet-sync".into())
+            .spawn(move || run(&dir, &receiver, &shared))
+            .map_or_else(|e| tracing::error!("the sync loop could not start: {e}"), |_| ());
+        Self { sender, line }
+    }
+
+    /// The status line as it stands.
+    #[must_use]
+    pub fn line(&self) -> SyncLine {
+        self.line.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    pub(crate) fn unlocked(&self, passphrase: Zeroizing<String>) {
+        let _ = self.sender.send(Message::Unlocked(passphrase));
+    }
+
+    pub(crate) fn locked(&self) {
+        let _ = self.sender.send(Message::Locked);
+    }
+
+    /// Asks for a sync now (after an edit, or the "sync now" button).
+    pub fn sync_now(&self) {
+        let _ = self.sender.send(Message::SyncNow);
+    }
+}
+
+fn set(line: &Mutex<SyncLine>, f: impl FnOnce(&mut SyncLine)) {
+    f(&mut line.lock().unwrap_or_else(PoisonError::into_inner));
+}
+
+fn run(dir: &Path, receiver: &Receiver<Message>, line: &Mutex<SyncLine>) {
+    let mut device: Option<Device> = None;
+    let mut failures: u32 = 0;
+    let mut wait = EVERY;
+    loop {
+        let message = receiver.recv_timeout(wait);
+        match message {
+            Ok(Message::Unlocked(passphrase)) => {
+                device = Device::open(dir, &passphrase).ok();
+            }
+            Ok(Message::Locked) => {
+                device = None;
+                continue;
+            }
+            Ok(Message::SyncNow) | Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        let Some(device) = device.as_mut() else {
+            wait = EVERY;
+            continue;
+        };
+        let Ok(Some(team)) = device.store().team() else {
+            set(line, |l| l.state = "no_team".into());
+            wait = EVERY;
+            continue;
+        };
+        set(line, |l| l.state = "syncing".into());
+        let mut transport = HttpTransport::new(&team.hub_url);
+        let result = device.sync(&mut transport);
+        let status = device.sync_status().ok();
+        let pending = status.as_ref().map_or(0, |s| s.pending);
+        match result {
+            Ok(_) => {
+                failures = 0;
+                wait = EVERY;
+                set(line, |l| {
+                    *l = SyncLine {
+                        state: "up_to_date".into(),
+                        last_sync_ms: status.and_then(|s| s.last_sync_ms),
+                        pending,
+                        last_error: None,
+                    };
+                });
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                wait = (Duration::from_secs(2) * 2u32.saturating_pow(failures.min(8))).min(MAX_BACKOFF);
+                let offline = matches!(e, DeviceError::Sync { retryable: true, .. });
+                set(line, |l| {
+                    l.state = if offline { "offline" } else { "error" }.into();
+                    l.pending = pending;
+                    l.last_error = Some(e.to_string());
+                });
+            }
+        }
+    }
+}
