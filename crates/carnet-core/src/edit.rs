@@ -43,6 +43,7 @@ pub struct PersonPatch {
     /// New name.
     pub name: Option<String>,
     /// New birth year (`Some(None)` clears it).
+    #[serde(deserialize_with = "present")]
     pub birth_year: Option<Option<i64>>,
     /// New commune.
     pub commune: Option<String>,
@@ -99,6 +100,7 @@ pub struct VisitPatch {
     /// Topics.
     pub topics: Option<Vec<String>>,
     /// Minutes spent.
+    #[serde(deserialize_with = "present")]
     pub duration_min: Option<Option<i64>>,
     /// The whole new note; only the characters that differ are changed, so a
     /// colleague's concurrent edit elsewhere in the note is kept.
@@ -133,6 +135,7 @@ pub struct ProcedurePatch {
     /// Next step.
     pub next_step: Option<String>,
     /// Due date (`Some(None)` clears it).
+    #[serde(deserialize_with = "present")]
     pub due: Option<Option<Day>>,
 }
 
@@ -231,5 +234,34 @@ impl Edit {
             Edit::AddComment { .. } => "comment.add",
             Edit::Resolve { .. } => "conflict.resolve",
         }
+    }
+}
+
+/// For patch fields: a field that is absent stays `None` (unchanged, through
+/// `#[serde(default)]`), while a field that is present, `null` included,
+/// becomes `Some` (`Some(None)` clears it).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_patch_tells_a_field_left_out_from_a_field_cleared() {
+        let left_out: VisitPatch = serde_json::from_str(r#"{"note": "x"}"#).unwrap();
+        assert_eq!(
+            (left_out.duration_min, left_out.note.as_deref()),
+            (None, Some("x"))
+        );
+        let cleared: VisitPatch = serde_json::from_str(r#"{"duration_min": null}"#).unwrap();
+        assert_eq!(cleared.duration_min, Some(None));
+        let set: ProcedurePatch = serde_json::from_str(r#"{"due": "2026-12-01"}"#).unwrap();
+        assert_eq!(set.due, Some(Some(Day::parse("2026-12-01").unwrap())));
     }
 }

@@ -1,0 +1,89 @@
+// One case file: the person, consent, visits, procedures and tasks.
+
+import { call } from './commands';
+import type {
+  CaseDetail,
+  CaseFileView,
+  CaseId,
+  ConsentRecord,
+  NewPerson,
+  NewProcedure,
+  NewTask,
+  PersonPatch,
+  ProcedureAdded,
+  ProcedureId,
+  ProcedurePatch,
+  TaskAdded,
+  TaskId,
+  VisitAdded,
+  VisitId,
+  VisitInput,
+  VisitPatch,
+} from './types';
+
+/** A random UUID (v4), for ids the backend replaces anyway. */
+export function randomUuid(): string {
+  if (typeof crypto.randomUUID === 'function') {
+    return crypto.randomUUID();
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The case file in full, with the fields that hold concurrent values. */
+export function show(caseId: CaseId): Promise<CaseDetail> {
+  return call('case_show', { case: caseId });
+}
+
+/** Opens a new case file. */
+export function addPerson(person: NewPerson): Promise<CaseFileView> {
+  return call('person_add', { person });
+}
+
+/** Changes the person's details. */
+export function updatePerson(caseId: CaseId, patch: PersonPatch): Promise<CaseFileView> {
+  return call('person_update', { case: caseId, patch });
+}
+
+/** Records the person's consent (or its withdrawal). */
+export function recordConsent(caseId: CaseId, consent: ConsentRecord): Promise<CaseFileView> {
+  return call('consent_record', { case: caseId, consent });
+}
+
+/** Records a new visit. */
+export function addVisit(caseId: CaseId, visit: VisitInput): Promise<VisitAdded> {
+  return call('visit_add', { case: caseId, visit });
+}
+
+/** Changes a visit. */
+export function editVisit(visit: VisitId, patch: VisitPatch): Promise<CaseFileView> {
+  return call('visit_edit', { visit, patch });
+}
+
+/** Archives a visit or brings it back; nothing is deleted. */
+export function archiveVisit(visit: VisitId, archived: boolean): Promise<CaseFileView> {
+  return call('visit_archive', { visit, archived });
+}
+
+/** Adds a rights procedure. */
+export function addProcedure(caseId: CaseId, procedure: Omit<NewProcedure, 'id'>): Promise<ProcedureAdded> {
+  return call('procedure_add', { case: caseId, procedure: { id: randomUuid(), ...procedure } });
+}
+
+/** Changes a procedure. */
+export function setProcedure(procedure: ProcedureId, patch: ProcedurePatch): Promise<CaseFileView> {
+  return call('procedure_set', { procedure, patch });
+}
+
+/** Adds a follow-up task. */
+export function addTask(caseId: CaseId, task: Omit<NewTask, 'id'>): Promise<TaskAdded> {
+  return call('task_add', { case: caseId, task: { id: randomUuid(), ...task } });
+}
+
+/** Marks a task done or not done. */
+export function setTaskDone(task: TaskId, done: boolean): Promise<CaseFileView> {
+  return call('task_done', { task, done });
+}
