@@ -814,7 +814,7 @@ fn scalar(doc: &AutoCommit, parent: &ObjId, key: &str) -> Option<ScalarValue> {
     }
 }
 
-fn get_str(doc: &AutoCommit, parent: &ObjId, key: &str) -> String {
+pub(crate) fn get_str(doc: &AutoCommit, parent: &ObjId, key: &str) -> String {
     match scalar(doc, parent, key) {
         Some(ScalarValue::Str(s)) => s.to_string(),
         _ => String::new(),
@@ -825,7 +825,7 @@ fn opt(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-fn get_int(doc: &AutoCommit, parent: &ObjId, key: &str) -> Option<i64> {
+pub(crate) fn get_int(doc: &AutoCommit, parent: &ObjId, key: &str) -> Option<i64> {
     scalar(doc, parent, key).and_then(|s| s.as_i64())
 }
 

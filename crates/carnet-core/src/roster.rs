@@ -8,9 +8,10 @@
 //! only its own entry, so concurrent joins never conflict.
 
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value};
+use automerge::{AutoCommit, ObjType, ReadDoc, Value};
 use serde::{Deserialize, Serialize};
 
+use crate::case_file::{get_int, get_str};
 use crate::{CoreError, DeviceId, Writer};
 
 type Res<T> = Result<T, CoreError>;
@@ -82,11 +83,11 @@ impl Roster {
             ("device_name", &member.device_name),
             ("role", &member.role),
         ] {
-            if text_at(&self.doc, &entry, field).as_deref() != Some(value.as_str()) {
+            if get_str(&self.doc, &entry, field) != *value {
                 self.doc.put(&entry, field, value.as_str()).map_err(invalid)?;
             }
         }
-        if int_at(&self.doc, &entry, "joined_ms").is_none() {
+        if get_int(&self.doc, &entry, "joined_ms").is_none() {
             self.doc
                 .put(&entry, "joined_ms", member.joined_ms)
                 .map_err(invalid)?;
@@ -134,35 +135,15 @@ impl Roster {
                 let entry = item.id();
                 Some(RosterMember {
                     device,
-                    worker: text_at(&self.doc, &entry, "worker").unwrap_or_default(),
-                    device_name: text_at(&self.doc, &entry, "device_name").unwrap_or_default(),
-                    role: text_at(&self.doc, &entry, "role").unwrap_or_default(),
-                    joined_ms: int_at(&self.doc, &entry, "joined_ms").unwrap_or(0),
+                    worker: get_str(&self.doc, &entry, "worker"),
+                    device_name: get_str(&self.doc, &entry, "device_name"),
+                    role: get_str(&self.doc, &entry, "role"),
+                    joined_ms: get_int(&self.doc, &entry, "joined_ms").unwrap_or(0),
                 })
             })
             .collect();
         members.sort_by_key(|m| (m.joined_ms, m.device));
         members
-    }
-}
-
-fn text_at(doc: &AutoCommit, obj: &automerge::ObjId, key: &str) -> Option<String> {
-    match doc.get(obj, key).ok()?? {
-        (Value::Scalar(s), _) => match s.as_ref() {
-            ScalarValue::Str(s) => Some(s.to_string()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn int_at(doc: &AutoCommit, obj: &automerge::ObjId, key: &str) -> Option<i64> {
-    match doc.get(obj, key).ok()?? {
-        (Value::Scalar(s), _) => match s.as_ref() {
-            ScalarValue::Int(i) => Some(*i),
-            _ => None,
-        },
-        _ => None,
     }
 }
 

@@ -390,11 +390,7 @@ impl Device {
                     message: format!("a snapshot was refused ({e})"),
                     retryable: false,
                 })?;
-                if header.doc == membership.team {
-                    self.apply_roster_changes(&content)?;
-                } else {
-                    self.apply_received(CaseId::from_uuid(header.doc), &content)?;
-                }
+                self.apply_document(membership.team, header.doc, &content)?;
                 taken += 1;
             }
             match snapshots.last() {
@@ -570,6 +566,8 @@ impl Device {
             self.store_mut().save_sync_record(&sealed, Some(last))?;
         }
         let mut report = SyncReport::default();
+        // Log entries seen per document since the last saved state.
+        let mut seen: BTreeMap<String, u32> = BTreeMap::new();
         engine.request_sync();
         while report.exchanges < MAX_EXCHANGES {
             let Some(Effect::Send(body)) = engine.poll(&membership, self.now_ms()) else {
@@ -589,13 +587,8 @@ impl Device {
                         seq, doc, changes, ..
                     } => {
                         // Own entries come back in the pull too: each entry is counted once, here.
-                        self.store_mut().count_log_entries(&doc.to_string(), 1)?;
-                        let applied = if doc == membership.team {
-                            self.apply_roster_changes(&changes)
-                        } else {
-                            self.apply_received(CaseId::from_uuid(doc), &changes)
-                        };
-                        match applied {
+                        *seen.entry(doc.to_string()).or_insert(0) += 1;
+                        match self.apply_document(membership.team, doc, &changes) {
                             Ok(()) => report.applied += 1,
                             // Content that decrypts but is not a change of that case file
                             // is refused like a bad entry; the log goes on past it.
@@ -613,6 +606,7 @@ impl Device {
                         report.rejected.push(format!("entry {seq}: {reason}"))
                     }
                     Effect::Persist(state) => {
+                        self.store_mut().count_log_entries(&std::mem::take(&mut seen))?;
                         let status = engine.status();
                         let saved = SyncRecord {
                             engine: encode(&state),
@@ -695,6 +689,16 @@ impl Device {
             }
         }
         Ok(sent)
+    }
+
+    /// Applies content received for a document of the team: the roster
+    /// (whose document id is the team id) or a case file.
+    fn apply_document(&mut self, team: Uuid, doc: Uuid, content: &[u8]) -> Res<()> {
+        if doc == team {
+            self.apply_roster_changes(content)
+        } else {
+            self.apply_received(CaseId::from_uuid(doc), content)
+        }
     }
 
     /// Applies received changes. Changes a case file cannot take yet (its

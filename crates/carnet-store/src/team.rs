@@ -3,6 +3,8 @@
 //! yet sealed for the hub. The bytes stored here are opaque to this crate;
 //! the device layer encodes them.
 
+use std::collections::BTreeMap;
+
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -357,16 +359,27 @@ impl Store {
         Ok(())
     }
 
-    /// Counts log entries seen for a document (received or sent).
+    /// Counts log entries seen per document, in one transaction.
     ///
     /// # Errors
-    /// Database errors.
-    pub fn count_log_entries(&mut self, case_id: &str, entries: u32) -> Res<()> {
-        self.conn.execute(
-            "INSERT INTO log_counts (case_id, entries) VALUES (?1, ?2)
-             ON CONFLICT (case_id) DO UPDATE SET entries = entries + excluded.entries",
-            params![case_id, entries],
-        )?;
+    /// Database errors; nothing is written on error.
+    pub fn count_log_entries(&mut self, seen: &BTreeMap<String, u32>) -> Res<()> {
+        if seen.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut count = tx.prepare_cached(
+                "INSERT INTO log_counts (case_id, entries) VALUES (?1, ?2)
+                 ON CONFLICT (case_id) DO UPDATE SET entries = entries + excluded.entries",
+            )?;
+            for (case_id, entries) in seen {
+                count.execute(params![case_id, entries])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
