@@ -2,72 +2,66 @@
 //! one list that the tablet shell (Tauri `invoke`) and browser mode
 //! (`POST /api/<command>`) both dispatch to. Each command calls the device
 //! API; errors come back as `{kind, message}`.
+//!
+//! Every argument type ([`args`]) and result type derives `ts_rs::TS`;
+//! [`visit_api_types`] lists them, and the UI's TypeScript types in
+//! `ui/src/lib/api/bindings/` are generated from that list, so the JSON of a
+//! command changes only together with the UI.
 
-use carnet_core::{
-    Agency, ConsentRecord, Day, NewPerson, NewProcedure, NewTask, PersonPatch, ProcedureId, ProcedurePatch,
-    ProcedureStatus, TaskId, VisitPatch,
-};
-use carnet_device::{ApiError, HttpTransport, VisitInput};
-use carnet_store::{CaseSummary, CaseloadFilter};
+pub mod args;
+
+use carnet_core::{CaseFileView, NewProcedure, NewTask, ProcedureId, TaskId, VisitId};
+use carnet_device::{ApiError, CaseDetail, HttpTransport, TeamMember};
+use carnet_store::{CaseSummary, CaseloadFilter, DueTask};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
+use ts_rs::{TS, TypeVisitor};
 
-use crate::session::Session;
+use crate::session::{Session, SessionState};
 use crate::sync_loop::SyncLine;
+use args::{
+    CaseShowArgs, CaseloadArgs, ConsentRecordArgs, InitArgs, PersonAddArgs, PersonUpdateArgs,
+    ProcedureAddArgs, ProcedureSetArgs, SettingsSetArgs, TaskAddArgs, TaskDoneArgs, TasksDueArgs,
+    TeamJoinArgs, UnlockArgs, VisitAddArgs, VisitArchiveArgs, VisitEditArgs,
+};
 
 type Res = Result<Value, ApiError>;
 
-/// The caseload screen's filters.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct Filter {
-    /// People with a task due within this many days (overdue included).
-    pub due_within_days: Option<u32>,
-    /// People with an open procedure.
-    pub open_procedures: bool,
-    /// People of this commune.
-    pub commune: Option<String>,
-}
-
-/// One page of the caseload.
-#[derive(Clone, Debug, Serialize)]
+/// One page of the caseload (`caseload`).
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct CaseloadPage {
-    /// How many people the filter or search keeps.
+    /// How many people the filter or search keeps, on every page.
     pub total: u64,
     /// This page, sorted by last visit (or best match when searching).
     pub items: Vec<CaseSummary>,
 }
 
-/// A new procedure as the UI sends it (the id is chosen here).
-#[derive(Clone, Debug, Deserialize)]
-pub struct ProcedureInput {
-    /// The agency.
-    pub agency: Agency,
-    /// What it is.
-    #[serde(default)]
-    pub what: String,
-    /// Where it stands.
-    pub status: ProcedureStatus,
-    /// Next step.
-    #[serde(default)]
-    pub next_step: String,
-    /// When the next step is due.
-    #[serde(default)]
-    pub due: Option<Day>,
+/// A visit just recorded (`visit_add`).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct VisitAdded {
+    /// The new visit.
+    pub visit: VisitId,
+    /// The case file with it.
+    pub view: CaseFileView,
 }
 
-/// A new task as the UI sends it (the id is chosen here).
-#[derive(Clone, Debug, Deserialize)]
-pub struct TaskInput {
-    /// What to do.
-    pub title: String,
-    /// When.
-    #[serde(default)]
-    pub due: Option<Day>,
-    /// Who (this worker if empty).
-    #[serde(default)]
-    pub assignee: String,
+/// A procedure just added (`procedure_add`).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ProcedureAdded {
+    /// The new procedure.
+    pub procedure: ProcedureId,
+    /// The case file with it.
+    pub view: CaseFileView,
+}
+
+/// A task just added (`task_add`).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct TaskAdded {
+    /// The new task.
+    pub task: TaskId,
+    /// The case file with it.
+    pub view: CaseFileView,
 }
 
 fn invalid(message: String) -> ApiError {
@@ -108,111 +102,20 @@ fn sync_line(session: &mut Session) -> Result<SyncLine, ApiError> {
 /// `{kind, message}`: `unknown_command`, `invalid_input`, `locked`, or the
 /// device's error.
 pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
-    #[derive(Deserialize)]
-    struct Passphrase {
-        passphrase: String,
-    }
-    #[derive(Deserialize)]
-    struct Init {
-        passphrase: String,
-        worker: String,
-        device_name: String,
-    }
-    #[derive(Deserialize)]
-    struct Caseload {
-        #[serde(default)]
-        query: String,
-        #[serde(default)]
-        filter: Filter,
-        #[serde(default)]
-        offset: u32,
-        #[serde(default = "page")]
-        limit: u32,
-    }
-    fn page() -> u32 {
-        50
-    }
-    #[derive(Deserialize)]
-    struct Case {
-        case: String,
-    }
-    #[derive(Deserialize)]
-    struct AddPerson {
-        person: NewPerson,
-    }
-    #[derive(Deserialize)]
-    struct UpdatePerson {
-        case: String,
-        patch: PersonPatch,
-    }
-    #[derive(Deserialize)]
-    struct Consent {
-        case: String,
-        consent: ConsentRecord,
-    }
-    #[derive(Deserialize)]
-    struct AddVisit {
-        case: String,
-        visit: VisitInput,
-    }
-    #[derive(Deserialize)]
-    struct EditVisit {
-        visit: String,
-        patch: VisitPatch,
-    }
-    #[derive(Deserialize)]
-    struct ArchiveVisit {
-        visit: String,
-        archived: bool,
-    }
-    #[derive(Deserialize)]
-    struct AddProcedure {
-        case: String,
-        procedure: ProcedureInput,
-    }
-    #[derive(Deserialize)]
-    struct SetProcedure {
-        procedure: String,
-        patch: ProcedurePatch,
-    }
-    #[derive(Deserialize)]
-    struct AddTask {
-        case: String,
-        task: TaskInput,
-    }
-    #[derive(Deserialize)]
-    struct TaskDone {
-        task: String,
-        done: bool,
-    }
-    #[derive(Deserialize)]
-    struct Days {
-        days: u32,
-    }
-    #[derive(Deserialize)]
-    struct Join {
-        hub: String,
-        code: String,
-    }
-    #[derive(Deserialize)]
-    struct Settings {
-        device_name: Option<String>,
-    }
-
     let api = |e: carnet_device::DeviceError| e.to_api();
     match command {
         "session_state" => to_json(&session.state()?),
         "init" => {
-            let a: Init = args(input)?;
+            let a: InitArgs = args(input)?;
             to_json(&session.init(&a.passphrase, &a.worker, &a.device_name)?)
         }
         "unlock" => {
-            let a: Passphrase = args(input)?;
+            let a: UnlockArgs = args(input)?;
             to_json(&session.unlock(&a.passphrase)?)
         }
         "lock" => to_json(&session.lock()),
         "caseload" => {
-            let a: Caseload = args(input)?;
+            let a: CaseloadArgs = args(input)?;
             let device = session.device()?;
             let limit = a.limit.clamp(1, 500);
             if !a.query.trim().is_empty() {
@@ -250,19 +153,19 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
             to_json(&device.store().communes().map_err(|e| api(e.into()))?)
         }
         "case_show" => {
-            let a: Case = args(input)?;
+            let a: CaseShowArgs = args(input)?;
             to_json(&session.device()?.show(&a.case).map_err(api)?)
         }
         "person_add" => {
-            let a: AddPerson = args(input)?;
+            let a: PersonAddArgs = args(input)?;
             to_json(&session.device()?.add_person(a.person).map_err(api)?)
         }
         "person_update" => {
-            let a: UpdatePerson = args(input)?;
+            let a: PersonUpdateArgs = args(input)?;
             to_json(&session.device()?.update_person(&a.case, a.patch).map_err(api)?)
         }
         "consent_record" => {
-            let a: Consent = args(input)?;
+            let a: ConsentRecordArgs = args(input)?;
             to_json(
                 &session
                     .device()?
@@ -271,16 +174,16 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
             )
         }
         "visit_add" => {
-            let a: AddVisit = args(input)?;
+            let a: VisitAddArgs = args(input)?;
             let (visit, view) = session.device()?.add_visit(&a.case, a.visit).map_err(api)?;
-            to_json(&json!({ "visit": visit, "view": view }))
+            to_json(&VisitAdded { visit, view })
         }
         "visit_edit" => {
-            let a: EditVisit = args(input)?;
+            let a: VisitEditArgs = args(input)?;
             to_json(&session.device()?.edit_visit(&a.visit, a.patch).map_err(api)?)
         }
         "visit_archive" => {
-            let a: ArchiveVisit = args(input)?;
+            let a: VisitArchiveArgs = args(input)?;
             to_json(
                 &session
                     .device()?
@@ -289,7 +192,7 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
             )
         }
         "procedure_add" => {
-            let a: AddProcedure = args(input)?;
+            let a: ProcedureAddArgs = args(input)?;
             let p = a.procedure;
             let new = NewProcedure {
                 id: ProcedureId::random(),
@@ -300,10 +203,10 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
                 due: p.due,
             };
             let (procedure, view) = session.device()?.add_procedure(&a.case, new).map_err(api)?;
-            to_json(&json!({ "procedure": procedure, "view": view }))
+            to_json(&ProcedureAdded { procedure, view })
         }
         "procedure_set" => {
-            let a: SetProcedure = args(input)?;
+            let a: ProcedureSetArgs = args(input)?;
             to_json(
                 &session
                     .device()?
@@ -312,7 +215,7 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
             )
         }
         "task_add" => {
-            let a: AddTask = args(input)?;
+            let a: TaskAddArgs = args(input)?;
             let device = session.device()?;
             let assignee = if a.task.assignee.trim().is_empty() {
                 device.identity().worker.clone()
@@ -326,14 +229,14 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
                 assignee,
             };
             let (task, view) = device.add_task(&a.case, new).map_err(api)?;
-            to_json(&json!({ "task": task, "view": view }))
+            to_json(&TaskAdded { task, view })
         }
         "task_done" => {
-            let a: TaskDone = args(input)?;
+            let a: TaskDoneArgs = args(input)?;
             to_json(&session.device()?.set_task_done(&a.task, a.done).map_err(api)?)
         }
         "tasks_due" => {
-            let a: Days = args(input)?;
+            let a: TasksDueArgs = args(input)?;
             to_json(&session.device()?.tasks_due(a.days).map_err(api)?)
         }
         "sync_status" => to_json(&sync_line(session)?),
@@ -342,7 +245,7 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
             to_json(&sync_line(session)?)
         }
         "team_join" => {
-            let a: Join = args(input)?;
+            let a: TeamJoinArgs = args(input)?;
             let device = session.device()?;
             let mut transport = HttpTransport::new(&a.hub);
             device.join_team(&a.hub, &a.code, &mut transport).map_err(api)?;
@@ -351,7 +254,7 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
         }
         "team_members" => to_json(&session.device()?.team_members().map_err(api)?),
         "settings_set" => {
-            let a: Settings = args(input)?;
+            let a: SettingsSetArgs = args(input)?;
             if let Some(name) = a.device_name {
                 session.device()?.rename_device(&name).map_err(api)?;
             }
@@ -362,4 +265,42 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
             message: format!("there is no command {other:?}"),
         }),
     }
+}
+
+/// Visits every type that [`call`] reads or answers: each command's
+/// arguments and result, and the error. The UI's TypeScript types are
+/// generated from these and their dependencies (`tests/bindings.rs`), so a
+/// new command must list its types here.
+pub fn visit_api_types(visitor: &mut impl TypeVisitor) {
+    // Arguments, in the order of `call` (the other commands take `{}`).
+    visitor.visit::<InitArgs>();
+    visitor.visit::<UnlockArgs>();
+    visitor.visit::<CaseloadArgs>();
+    visitor.visit::<CaseShowArgs>();
+    visitor.visit::<PersonAddArgs>();
+    visitor.visit::<PersonUpdateArgs>();
+    visitor.visit::<ConsentRecordArgs>();
+    visitor.visit::<VisitAddArgs>();
+    visitor.visit::<VisitEditArgs>();
+    visitor.visit::<VisitArchiveArgs>();
+    visitor.visit::<ProcedureAddArgs>();
+    visitor.visit::<ProcedureSetArgs>();
+    visitor.visit::<TaskAddArgs>();
+    visitor.visit::<TaskDoneArgs>();
+    visitor.visit::<TasksDueArgs>();
+    visitor.visit::<TeamJoinArgs>();
+    visitor.visit::<SettingsSetArgs>();
+    // Results (`communes` answers a list of strings).
+    visitor.visit::<SessionState>();
+    visitor.visit::<CaseloadPage>();
+    visitor.visit::<CaseDetail>();
+    visitor.visit::<CaseFileView>();
+    visitor.visit::<VisitAdded>();
+    visitor.visit::<ProcedureAdded>();
+    visitor.visit::<TaskAdded>();
+    visitor.visit::<DueTask>();
+    visitor.visit::<SyncLine>();
+    visitor.visit::<TeamMember>();
+    // Every failure.
+    visitor.visit::<ApiError>();
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use carnet_device::{ApiError, Device, DeviceError};
 use carnet_store::KdfParams;
 use serde::Serialize;
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::sync_loop::SyncLoop;
@@ -16,7 +17,7 @@ use crate::sync_loop::SyncLoop;
 pub const DEFAULT_LOCK_AFTER: Duration = Duration::from_secs(10 * 60);
 
 /// What the unlock screen needs to know.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct SessionState {
     /// Whether a notebook exists in the app's data directory.
     pub initialized: bool,

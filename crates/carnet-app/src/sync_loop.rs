@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use carnet_device::{Device, DeviceError, HttpTransport};
 use serde::Serialize;
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 /// How often the loop syncs when all goes well.
@@ -18,9 +19,10 @@ const EVERY: Duration = Duration::from_secs(60);
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
 /// The sync status line.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
 pub struct SyncLine {
     /// `no_team`, `syncing`, `up_to_date`, `offline` or `error`.
+    #[ts(type = r#""no_team" | "syncing" | "up_to_date" | "offline" | "error""#)]
     pub state: String,
     /// When the last sync succeeded (ms since the Unix epoch).
     pub last_sync_ms: Option<i64>,
@@ -36,11 +38,27 @@ enum Message {
     SyncNow,
 }
 
+/// Called with the new status line each time it changes.
+type Listener = Box<dyn Fn(&SyncLine) + Send>;
+
+/// What the loop's thread and its handle share.
+struct Shared {
+    line: Mutex<SyncLine>,
+    listener: Mutex<Option<Listener>>,
+}
+
 /// Handle on the loop's thread.
-#[derive(Debug)]
 pub struct SyncLoop {
     sender: Sender<Message>,
-    line: Arc<Mutex<SyncLine>>,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for SyncLoop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncLoop")
+            .field("line", &self.line())
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Message {
@@ -58,23 +76,41 @@ impl SyncLoop {
     #[must_use]
     pub fn start(dir: &Path) -> Self {
         let (sender, receiver) = channel();
-        let line = Arc::new(Mutex::new(SyncLine {
-            state: "no_team".into(),
-            ..SyncLine::default()
-        }));
-        let shared = Arc::clone(&line);
+        let shared = Arc::new(Shared {
+            line: Mutex::new(SyncLine {
+                state: "no_team".into(),
+                ..SyncLine::default()
+            }),
+            listener: Mutex::new(None),
+        });
+        let theirs = Arc::clone(&shared);
         let dir = dir.to_owned();
         std::thread::Builder::new()
             .name("carnet-sync".into())
-            .spawn(move || run(&dir, &receiver, &shared))
+            .spawn(move || run(&dir, &receiver, &theirs))
             .map_or_else(|e| tracing::error!("the sync loop could not start: {e}"), |_| ());
-        Self { sender, line }
+        Self { sender, shared }
     }
 
     /// The status line as it stands.
     #[must_use]
     pub fn line(&self) -> SyncLine {
-        self.line.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.shared
+            .line
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Calls `listener` from the loop's thread with the status line each
+    /// time it changes (the tablet shell turns it into an event). Replaces
+    /// any listener set before.
+    pub fn on_change(&self, listener: impl Fn(&SyncLine) + Send + 'static) {
+        *self
+            .shared
+            .listener
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Box::new(listener));
     }
 
     pub(crate) fn unlocked(&self, passphrase: Zeroizing<String>) {
@@ -91,11 +127,27 @@ impl SyncLoop {
     }
 }
 
-fn set(line: &Mutex<SyncLine>, f: impl FnOnce(&mut SyncLine)) {
-    f(&mut line.lock().unwrap_or_else(PoisonError::into_inner));
+/// Changes the status line, then tells the listener if it changed (outside
+/// the line's lock, so the listener may read it).
+fn set(shared: &Shared, f: impl FnOnce(&mut SyncLine)) {
+    let changed = {
+        let mut line = shared.line.lock().unwrap_or_else(PoisonError::into_inner);
+        let before = line.clone();
+        f(&mut line);
+        (*line != before).then(|| line.clone())
+    };
+    if let Some(line) = changed
+        && let Some(listener) = shared
+            .listener
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+    {
+        listener(&line);
+    }
 }
 
-fn run(dir: &Path, receiver: &Receiver<Message>, line: &Mutex<SyncLine>) {
+fn run(dir: &Path, receiver: &Receiver<Message>, line: &Shared) {
     let mut device: Option<Device> = None;
     let mut failures: u32 = 0;
     let mut wait = EVERY;

@@ -1,6 +1,7 @@
 //! Typed edit operations. Each one becomes exactly one Automerge change.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::date::{Day, LocalDateTime};
 use crate::field::FieldPath;
@@ -21,7 +22,7 @@ pub struct EditContext {
 }
 
 /// A new case file's person.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct NewPerson {
     /// Display name (required).
@@ -37,8 +38,12 @@ pub struct NewPerson {
 }
 
 /// Fields of the person to change; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// In JSON a field left out changes nothing, and `null` clears one that may
+/// be empty (an `Option<Option<T>>`, read as `Some(None)`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
+#[ts(optional_fields)]
 pub struct PersonPatch {
     /// New name.
     pub name: Option<String>,
@@ -54,7 +59,7 @@ pub struct PersonPatch {
 }
 
 /// Consent as recorded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ConsentRecord {
     /// Given or withdrawn.
     pub given: bool,
@@ -86,8 +91,12 @@ pub struct NewVisit {
 }
 
 /// Fields of a visit to change; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// In JSON a field left out changes nothing, and `null` clears one that may
+/// be empty (an `Option<Option<T>>`, read as `Some(None)`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
+#[ts(optional_fields)]
 pub struct VisitPatch {
     /// When.
     pub at: Option<LocalDateTime>,
@@ -124,9 +133,13 @@ pub struct NewProcedure {
     pub due: Option<Day>,
 }
 
-/// Fields of a procedure to change.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Fields of a procedure to change; `None` leaves a field as it is.
+///
+/// In JSON a field left out changes nothing, and `null` clears one that may
+/// be empty (an `Option<Option<T>>`, read as `Some(None)`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
+#[ts(optional_fields)]
 pub struct ProcedurePatch {
     /// What it is.
     pub what: Option<String>,

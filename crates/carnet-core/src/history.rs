@@ -1,6 +1,7 @@
 //! What each change of a case file did, who made it, when and on which device.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::ids::DeviceId;
 
@@ -53,7 +54,7 @@ pub struct HistoryEntry {
 }
 
 /// One value among several concurrent ones.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ConflictValue {
     /// The value, in the field's text form.
     pub value: String,
@@ -66,7 +67,7 @@ pub struct ConflictValue {
 }
 
 /// A field that holds concurrent values after a merge.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Conflict {
     /// The field (`procedures/<id>/status`…).
     pub field: String,

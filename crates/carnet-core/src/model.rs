@@ -5,6 +5,7 @@
 //! without a schema version bump); labels for people live in the UI catalogue.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::CoreError;
 use crate::date::{Day, LocalDateTime};
@@ -13,7 +14,7 @@ use crate::ids::{CaseId, CommentId, ProcedureId, TaskId, VisitId};
 macro_rules! code_enum {
     ($(#[$doc:meta])* $name:ident, $field:literal, { $($(#[$vdoc:meta])* $variant:ident => $code:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vdoc])* $variant),+
@@ -133,7 +134,7 @@ code_enum!(
 
 /// The whole case file as read from its document (the winning value of every
 /// field; see [`crate::Conflict`] for the others).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct CaseFileView {
     /// The case file.
     pub id: CaseId,
@@ -156,7 +157,7 @@ pub struct CaseFileView {
 }
 
 /// Who the case file is about.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Person {
     /// Display name.
     pub name: String,
@@ -171,7 +172,7 @@ pub struct Person {
 }
 
 /// Consent to the file being kept.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Consent {
     /// Whether consent was given.
     pub given: bool,
@@ -184,7 +185,7 @@ pub struct Consent {
 }
 
 /// One visit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Visit {
     /// The visit.
     pub id: VisitId,
@@ -211,7 +212,7 @@ pub struct Visit {
 }
 
 /// A sign-off.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Review {
     /// Who reviewed.
     pub by: String,
@@ -220,7 +221,7 @@ pub struct Review {
 }
 
 /// One rights procedure.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Procedure {
     /// The procedure.
     pub id: ProcedureId,
@@ -237,7 +238,7 @@ pub struct Procedure {
 }
 
 /// One follow-up task.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Task {
     /// The task.
     pub id: TaskId,
@@ -252,7 +253,7 @@ pub struct Task {
 }
 
 /// A comment on the case file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Comment {
     /// The comment.
     pub id: CommentId,

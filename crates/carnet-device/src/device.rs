@@ -12,6 +12,7 @@ use carnet_core::{
 };
 use carnet_store::{CaseSummary, CaseloadFilter, DeviceIdentity, DueTask, KdfParams, ReindexReport, Store};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::DeviceError;
 use crate::demo::{self, DemoSpec};
@@ -50,7 +51,7 @@ impl Clock for SystemClock {
 }
 
 /// A case file with everything a screen needs to show it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct CaseDetail {
     /// The case file.
     pub case: CaseFileView,
@@ -85,7 +86,7 @@ pub struct ImportOutcome {
 }
 
 /// What to record for a new visit; the id is chosen here.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct VisitInput {
     /// When (now if `None`).

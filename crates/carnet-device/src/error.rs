@@ -2,6 +2,7 @@ use carnet_core::CoreError;
 use carnet_store::StoreError;
 use serde::Serialize;
 use thiserror::Error;
+use ts_rs::TS;
 
 /// Everything the device API can refuse, for the CLI, the app and browser mode.
 #[derive(Debug, Error)]
@@ -60,7 +61,7 @@ impl DeviceError {
 }
 
 /// An error as sent to a user interface or printed with `--json`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct ApiError {
     /// Stable kind (`wrong_passphrase`, `not_found`, `invalid_input`…).
     pub kind: String,

@@ -6,13 +6,14 @@
 
 use carnet_core::{Roster, RosterMember};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::{Device, DeviceError};
 
 type Res<T> = Result<T, DeviceError>;
 
 /// A device of the team, with the names its holder gave.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TeamMember {
     /// The device id.
     pub device_id: String,

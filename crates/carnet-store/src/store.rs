@@ -10,6 +10,7 @@ use carnet_core::{
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::StoreError;
@@ -40,7 +41,7 @@ pub struct DeviceIdentity {
 }
 
 /// One line of the caseload list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CaseSummary {
     /// The case file.
     pub id: CaseId,
@@ -49,12 +50,14 @@ pub struct CaseSummary {
     /// Their commune.
     pub commune: String,
     /// The last visit that is not archived.
+    #[ts(as = "Option<carnet_core::LocalDateTime>")]
     pub last_visit: Option<String>,
     /// How many visits that are not archived.
     pub visits: i64,
     /// Procedures not granted or refused.
     pub open_procedures: i64,
     /// The earliest due date of a task not done.
+    #[ts(as = "Option<Day>")]
     pub next_task_due: Option<String>,
     /// Fields holding concurrent values.
     pub conflicts: i64,
@@ -80,7 +83,7 @@ pub struct CaseloadFilter {
 }
 
 /// A task that is due.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DueTask {
     /// The case file.
     pub case_id: CaseId,
@@ -91,6 +94,7 @@ pub struct DueTask {
     /// What to do.
     pub title: String,
     /// When.
+    #[ts(as = "Day")]
     pub due: String,
     /// Who.
     pub assignee: String,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncStatusView } from './api/types';
+import type { SyncLine } from './api/types';
 import { describeSync } from './syncLine';
 
 const now = new Date(Date.UTC(2026, 10, 29, 16, 0));
-const status = (s: Partial<SyncStatusView>): SyncStatusView => ({
+const status = (s: Partial<SyncLine>): SyncLine => ({
   state: 'up_to_date',
   last_sync_ms: null,
   pending: 0,

@@ -1,6 +1,6 @@
 // The words of the sync status bar, as catalogue messages.
 
-import type { SyncStatusView } from './api/types';
+import type { SyncLine } from './api/types';
 import type { MessageKey } from './i18n/fr';
 import type { PluralKey } from './i18n/locale.svelte';
 import { formatSyncMoment } from './i18n/format';
@@ -10,7 +10,7 @@ export type Message =
   | { plural: PluralKey; count: number };
 
 /** What the status bar says, in order: the state, then changes waiting. */
-export function describeSync(status: SyncStatusView | null, now: Date, locale: string, timeZone?: string): Message[] {
+export function describeSync(status: SyncLine | null, now: Date, locale: string, timeZone?: string): Message[] {
   if (status === null) {
     return [{ key: 'sync.unknown' }];
   }

@@ -7,31 +7,19 @@ import type {
   CaseId,
   ConsentRecord,
   NewPerson,
-  NewProcedure,
-  NewTask,
   PersonPatch,
   ProcedureAdded,
   ProcedureId,
+  ProcedureInput,
   ProcedurePatch,
   TaskAdded,
   TaskId,
+  TaskInput,
   VisitAdded,
   VisitId,
   VisitInput,
   VisitPatch,
 } from './types';
-
-/** A random UUID (v4), for ids the backend replaces anyway. */
-export function randomUuid(): string {
-  if (typeof crypto.randomUUID === 'function') {
-    return crypto.randomUUID();
-  }
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 /** The case file in full, with the fields that hold concurrent values. */
 export function show(caseId: CaseId): Promise<CaseDetail> {
@@ -68,9 +56,9 @@ export function archiveVisit(visit: VisitId, archived: boolean): Promise<CaseFil
   return call('visit_archive', { visit, archived });
 }
 
-/** Adds a rights procedure. */
-export function addProcedure(caseId: CaseId, procedure: Omit<NewProcedure, 'id'>): Promise<ProcedureAdded> {
-  return call('procedure_add', { case: caseId, procedure: { id: randomUuid(), ...procedure } });
+/** Adds a rights procedure; the backend chooses its id. */
+export function addProcedure(caseId: CaseId, procedure: ProcedureInput): Promise<ProcedureAdded> {
+  return call('procedure_add', { case: caseId, procedure });
 }
 
 /** Changes a procedure. */
@@ -78,9 +66,9 @@ export function setProcedure(procedure: ProcedureId, patch: ProcedurePatch): Pro
   return call('procedure_set', { procedure, patch });
 }
 
-/** Adds a follow-up task. */
-export function addTask(caseId: CaseId, task: Omit<NewTask, 'id'>): Promise<TaskAdded> {
-  return call('task_add', { case: caseId, task: { id: randomUuid(), ...task } });
+/** Adds a follow-up task; the backend chooses its id. */
+export function addTask(caseId: CaseId, task: TaskInput): Promise<TaskAdded> {
+  return call('task_add', { case: caseId, task });
 }
 
 /** Marks a task done or not done. */

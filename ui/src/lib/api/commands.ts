@@ -6,58 +6,67 @@ import { CommandError, transport } from './transport';
 import type {
   CaseDetail,
   CaseFileView,
-  CaseId,
-  CaseloadFilterInput,
+  CaseloadArgs,
   CaseloadPage,
-  ConsentRecord,
-  DeviceSettings,
+  CaseShowArgs,
+  ConsentRecordArgs,
   DueTask,
-  NewPerson,
-  NewProcedure,
-  NewTask,
-  PersonPatch,
+  InitArgs,
+  PersonAddArgs,
+  PersonUpdateArgs,
+  ProcedureAddArgs,
   ProcedureAdded,
-  ProcedureId,
-  ProcedurePatch,
+  ProcedureSetArgs,
   SessionState,
-  SyncStatusView,
+  SettingsSetArgs,
+  SyncLine,
+  TaskAddArgs,
   TaskAdded,
-  TaskId,
+  TaskDoneArgs,
+  TasksDueArgs,
+  TeamJoinArgs,
+  TeamMember,
+  UnlockArgs,
+  VisitAddArgs,
   VisitAdded,
-  VisitId,
-  VisitInput,
-  VisitPatch,
+  VisitArchiveArgs,
+  VisitEditArgs,
 } from './types';
 
 type NoArgs = Record<string, never>;
 
-/** Command name → [args, result]. */
+/**
+ * Command name → [args, result]. The args and results are the Rust types
+ * of `carnet_app::commands` (generated into ./bindings/); this table pairs
+ * them with the command names that `commands::call` dispatches on.
+ */
 export interface Commands {
   session_state: [NoArgs, SessionState];
-  init: [{ passphrase: string; worker: string; device_name: string }, SessionState];
-  unlock: [{ passphrase: string }, SessionState];
+  init: [InitArgs, SessionState];
+  unlock: [UnlockArgs, SessionState];
   lock: [NoArgs, SessionState];
 
-  caseload: [{ query: string; filter: CaseloadFilterInput; offset: number; limit: number }, CaseloadPage];
+  caseload: [CaseloadArgs, CaseloadPage];
   communes: [NoArgs, string[]];
-  tasks_due: [{ days: number }, DueTask[]];
+  tasks_due: [TasksDueArgs, DueTask[]];
 
-  case_show: [{ case: CaseId }, CaseDetail];
-  person_add: [{ person: NewPerson }, CaseFileView];
-  person_update: [{ case: CaseId; patch: PersonPatch }, CaseFileView];
-  consent_record: [{ case: CaseId; consent: ConsentRecord }, CaseFileView];
-  visit_add: [{ case: CaseId; visit: VisitInput }, VisitAdded];
-  visit_edit: [{ visit: VisitId; patch: VisitPatch }, CaseFileView];
-  visit_archive: [{ visit: VisitId; archived: boolean }, CaseFileView];
-  procedure_add: [{ case: CaseId; procedure: NewProcedure }, ProcedureAdded];
-  procedure_set: [{ procedure: ProcedureId; patch: ProcedurePatch }, CaseFileView];
-  task_add: [{ case: CaseId; task: NewTask }, TaskAdded];
-  task_done: [{ task: TaskId; done: boolean }, CaseFileView];
+  case_show: [CaseShowArgs, CaseDetail];
+  person_add: [PersonAddArgs, CaseFileView];
+  person_update: [PersonUpdateArgs, CaseFileView];
+  consent_record: [ConsentRecordArgs, CaseFileView];
+  visit_add: [VisitAddArgs, VisitAdded];
+  visit_edit: [VisitEditArgs, CaseFileView];
+  visit_archive: [VisitArchiveArgs, CaseFileView];
+  procedure_add: [ProcedureAddArgs, ProcedureAdded];
+  procedure_set: [ProcedureSetArgs, CaseFileView];
+  task_add: [TaskAddArgs, TaskAdded];
+  task_done: [TaskDoneArgs, CaseFileView];
 
-  sync_status: [NoArgs, SyncStatusView];
-  sync_now: [NoArgs, SyncStatusView];
-  team_join: [{ hub: string; code: string }, SessionState];
-  settings_set: [DeviceSettings, SessionState];
+  sync_status: [NoArgs, SyncLine];
+  sync_now: [NoArgs, SyncLine];
+  team_join: [TeamJoinArgs, SessionState];
+  team_members: [NoArgs, TeamMember[]];
+  settings_set: [SettingsSetArgs, SessionState];
 }
 
 export type CommandName = keyof Commands;
@@ -86,5 +95,5 @@ export async function call<C extends CommandName>(command: C, args: Commands[C][
 
 /** Events the Tauri shell emits, with their payloads. */
 export interface Events {
-  'sync-status': SyncStatusView;
+  'sync-status': SyncLine;
 }

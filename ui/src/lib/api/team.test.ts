@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLockedHandler } from './commands';
 import { SYNC_POLL_MS, watchSyncStatus } from './team';
 import { CommandError, setTransport, type Transport } from './transport';
-import type { SyncStatusView } from './types';
+import type { SyncLine } from './types';
 
-const status = (pending: number): SyncStatusView => ({ state: 'offline', last_sync_ms: null, pending, last_error: null });
+const status = (pending: number): SyncLine => ({ state: 'offline', last_sync_ms: null, pending, last_error: null });
 
 describe('watchSyncStatus', () => {
   beforeEach(() => vi.useFakeTimers());

@@ -2,18 +2,18 @@
 
 import { call } from './commands';
 import { toApiError, transport, type Unlisten } from './transport';
-import type { ApiError, DeviceSettings, SessionState, SyncStatusView } from './types';
+import type { ApiError, SessionState, SettingsSetArgs, SyncLine } from './types';
 
 /** How often browser mode asks for the sync status (Tauri pushes it). */
 export const SYNC_POLL_MS = 5000;
 
 /** The sync status line. */
-export function syncStatus(): Promise<SyncStatusView> {
+export function syncStatus(): Promise<SyncLine> {
   return call('sync_status', {});
 }
 
 /** Asks for a sync now; resolves with the status once it is under way or done. */
-export function syncNow(): Promise<SyncStatusView> {
+export function syncNow(): Promise<SyncLine> {
   return call('sync_now', {});
 }
 
@@ -23,11 +23,11 @@ export function joinTeam(hub: string, code: string): Promise<SessionState> {
 }
 
 /** Changes the device's settings. */
-export function setSettings(settings: DeviceSettings): Promise<SessionState> {
+export function setSettings(settings: SettingsSetArgs): Promise<SessionState> {
   return call('settings_set', settings);
 }
 
-function isSyncStatus(value: unknown): value is SyncStatusView {
+function isSyncStatus(value: unknown): value is SyncLine {
   return (
     typeof value === 'object' &&
     value !== null &&
@@ -42,7 +42,7 @@ function isSyncStatus(value: unknown): value is SyncStatusView {
  * and polling goes on. Returns a function that stops following.
  */
 export function watchSyncStatus(
-  onStatus: (status: SyncStatusView) => void,
+  onStatus: (status: SyncLine) => void,
   onError: (error: ApiError) => void,
   pollMs: number = SYNC_POLL_MS,
 ): () => void {

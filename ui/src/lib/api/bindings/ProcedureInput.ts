@@ -1,0 +1,29 @@
+// Generated from Carnet's Rust types by ts-rs; do not edit. Regenerate: CARNET_WRITE_BINDINGS=1 cargo test -p carnet-app --test bindings
+import type { Agency } from "./Agency";
+import type { Day } from "./Day";
+import type { ProcedureStatus } from "./ProcedureStatus";
+
+/**
+ * A new procedure as the UI sends it (the id is chosen by the backend).
+ */
+export type ProcedureInput = {
+/**
+ * The agency.
+ */
+agency: Agency,
+/**
+ * What it is ("RSA", "complémentaire santé solidaire"…).
+ */
+what: string,
+/**
+ * Where it stands.
+ */
+status: ProcedureStatus,
+/**
+ * The next thing to do.
+ */
+next_step: string,
+/**
+ * When the next step is due.
+ */
+due: Day | null, };

@@ -1,0 +1,14 @@
+// Generated from Carnet's Rust types by ts-rs; do not edit. Regenerate: CARNET_WRITE_BINDINGS=1 cargo test -p carnet-app --test bindings
+
+/**
+ * A sign-off.
+ */
+export type Review = {
+/**
+ * Who reviewed.
+ */
+by: string,
+/**
+ * When.
+ */
+at: string, };

@@ -1,0 +1,6 @@
+// Generated from Carnet's Rust types by ts-rs; do not edit. Regenerate: CARNET_WRITE_BINDINGS=1 cargo test -p carnet-app --test bindings
+
+/**
+ * One follow-up task inside a case file.
+ */
+export type TaskId = string;
