@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Autosave, flushAll, registerFlush, type SaveState } from './autosave';
+import { Autosave, flushAll, leftSaved, registerFlush, saveOnLeave, type SaveState } from './autosave';
 
 function deferred() {
   let resolve!: () => void;
@@ -110,5 +110,27 @@ describe('Autosave', () => {
     await flushAll();
     expect(save).toHaveBeenCalledTimes(1);
     a.dispose();
+  });
+});
+
+describe('saves started as an editor closes', () => {
+  it('are waited for by leftSaved, failed or not', async () => {
+    const order: string[] = [];
+    let finish: () => void = () => {};
+    let fail: (e: Error) => void = () => {};
+    saveOnLeave(new Promise<void>((resolve) => (finish = resolve)).then(() => void order.push('saved')));
+    saveOnLeave(new Promise<void>((_, reject) => (fail = reject)).catch((e: unknown) => {
+      order.push('failed');
+      throw e;
+    }));
+    const waiting = leftSaved().then(() => order.push('read'));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    finish();
+    fail(new Error('disk full'));
+    await waiting;
+    expect(order).toEqual(['saved', 'failed', 'read']);
+    // Nothing left: the next read does not wait.
+    await leftSaved();
   });
 });

@@ -119,3 +119,22 @@ export function registerFlush(flush: () => Promise<void>): () => void {
 export async function flushAll(): Promise<void> {
   await Promise.allSettled([...flushers].map((flush) => flush()));
 }
+
+/** Saves that editors started as their screen closed, not finished yet. */
+const leaving = new Set<Promise<void>>();
+
+/**
+ * Keeps track of the save an editor starts as its screen closes, so that the
+ * next screen can wait for it before reading (and never shows the case file
+ * without what was just typed).
+ */
+export function saveOnLeave(save: Promise<void>): void {
+  const tracked = save.catch(() => undefined);
+  leaving.add(tracked);
+  void tracked.finally(() => leaving.delete(tracked));
+}
+
+/** Waits until the saves of closed editors are written (or failed). */
+export async function leftSaved(): Promise<void> {
+  await Promise.allSettled([...leaving]);
+}
