@@ -1,9 +1,13 @@
 // Small waiting assertions over Playwright locators (playwright-core has no
-// `expect`), the accessibility scan with axe-core, and the touch-target check.
+// `expect`), the accessibility scan with axe-core, the touch-target check,
+// and the frame of a story test: its steps, and the errors its pages raise.
 // Every failure says which screen, what was expected and what the page shows.
 
 import { AssertionError } from 'node:assert';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const axe = require('axe-core');
@@ -161,4 +165,82 @@ export async function smallTargets(locator, min = 44) {
     }
   }
   return { count, small };
+}
+
+/** The Chromium the tests drive: $CHROMIUM, or the system's (Playwright's own download is not used). */
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+/**
+ * Records uncaught errors of `page`, and anything its Content-Security-Policy
+ * blocks, into `errors` (each prefixed with `who` when given). Call before
+ * the first navigation.
+ */
+export async function watchErrors(page, errors, who = '') {
+  const prefix = who ? `[${who}] ` : '';
+  page.on('pageerror', (e) => errors.push(`${prefix}${e.message}`));
+  await page.exposeBinding('__carnetCspViolation', (_source, what) => errors.push(`${prefix}CSP blocked ${what}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__carnetCspViolation(`${e.violatedDirective}: ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+}
+
+/**
+ * axe-core scans gathered over a story: `scan(page, screen)` records the
+ * serious and critical violations of one screen; `report(st)` fails `st`
+ * with all of them (and fails when nothing was scanned).
+ */
+export function accessibilityLog() {
+  const violations = [];
+  const scanned = [];
+  return {
+    scanned,
+    violations,
+    async scan(page, screen) {
+      violations.push(...(await axeScan(page, screen)));
+      scanned.push(screen);
+    },
+    report(st) {
+      if (scanned.length === 0) throw new AssertionError({ message: 'Expected at least one screen scanned by axe-core' });
+      st.diagnostic(`screens scanned: ${scanned.join(' | ')}`);
+      if (violations.length > 0) {
+        const report = formatViolations(violations);
+        console.log(`axe-core: serious or critical violations\n${report}`);
+        throw new Error(`axe-core found ${violations.length} serious or critical violation(s):\n${report}`);
+      }
+    },
+  };
+}
+
+/**
+ * Runs the steps of one story as subtests of `t`, in order. Once a step
+ * fails, the story steps after it are skipped (they would only fail for the
+ * same reason) while steps marked `always` (the summary checks) still run;
+ * a full-page screenshot of each page in `pages()` is saved and its path
+ * printed.
+ */
+export function storySteps(t, pages) {
+  let broken = null;
+  return async function step(name, fn, { always = false } = {}) {
+    await t.test(name, async (st) => {
+      if (broken && !always) {
+        st.skip(`not run: the step "${broken}" failed`);
+        return;
+      }
+      try {
+        await fn(st);
+      } catch (e) {
+        broken ??= name;
+        const dir = mkdtempSync(join(tmpdir(), 'carnet-shot-'));
+        for (const [who, page] of Object.entries(pages())) {
+          const shot = join(dir, `${who}.png`);
+          if (await page.screenshot({ path: shot, fullPage: true }).then(() => true, () => false)) {
+            st.diagnostic(`screenshot of ${who}: ${shot}`);
+          }
+        }
+        throw e;
+      }
+    });
+  };
 }

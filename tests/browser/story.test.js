@@ -9,15 +9,24 @@
 // would find them.
 
 import { after, test } from 'node:test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 import { startCarnet } from './carnet.js';
-import { axeScan, fail, serveAxe, formatViolations, gone, see, smallTargets, textOf, TIMEOUT_MS, until } from './check.js';
+import {
+  accessibilityLog,
+  CHROMIUM,
+  fail,
+  gone,
+  see,
+  serveAxe,
+  smallTargets,
+  storySteps,
+  textOf,
+  TIMEOUT_MS,
+  until,
+  watchErrors,
+} from './check.js';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TABLET = { width: 800, height: 1280 };
 const LANDSCAPE = { width: 1280, height: 800 };
 const MIN_TARGET = 44;
@@ -61,43 +70,11 @@ test('Carnet in a browser: a worker’s first day, in French', { timeout: 115_00
 
   // Uncaught errors, and anything the page's Content-Security-Policy blocked.
   const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.exposeBinding('__carnetCspViolation', (_source, what) => pageErrors.push(`CSP blocked ${what}`));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__carnetCspViolation(`${e.violatedDirective}: ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
-    });
-  });
+  await watchErrors(page, pageErrors);
 
-  const violations = [];
-  const scanned = [];
-  async function scan(screen) {
-    violations.push(...(await axeScan(page, screen)));
-    scanned.push(screen);
-  }
-
-  // Steps run in order; once one fails, the story steps after it are
-  // skipped (they would only fail for the same reason), while the summary
-  // checks (accessibility, page errors) still report what they saw.
-  let broken = null;
-  async function step(name, fn, { always = false } = {}) {
-    await t.test(name, async (st) => {
-      if (broken && !always) {
-        st.skip(`not run: the step "${broken}" failed`);
-        return;
-      }
-      try {
-        await fn(st);
-      } catch (e) {
-        broken ??= name;
-        const shot = join(mkdtempSync(join(tmpdir(), 'carnet-shot-')), 'failure.png');
-        if (await page.screenshot({ path: shot, fullPage: true }).then(() => true, () => false)) {
-          st.diagnostic(`screenshot of the page: ${shot}`);
-        }
-        throw e;
-      }
-    });
-  }
+  const a11y = accessibilityLog();
+  const scan = (screen) => a11y.scan(page, screen);
+  const step = storySteps(t, () => ({ page }));
 
   const h1 = (name) => page.getByRole('heading', { level: 1, name, exact: true });
   const nav = () => page.getByRole('navigation', { name: /^(Navigation principale|Main navigation)$/ });
@@ -413,19 +390,9 @@ test('Carnet in a browser: a worker’s first day, in French', { timeout: 115_00
     await scan('Due this week (English)');
   });
 
-  await step(
-    'accessibilité : aucune violation axe « serious » ou « critical »',
-    async (st) => {
-      if (scanned.length === 0) await fail(page, 'Expected at least one screen scanned by axe-core', 'none');
-      st.diagnostic(`screens scanned: ${scanned.join(' | ')}`);
-      if (violations.length > 0) {
-        const report = formatViolations(violations);
-        console.log(`axe-core: serious or critical violations\n${report}`);
-        throw new Error(`axe-core found ${violations.length} serious or critical violation(s):\n${report}`);
-      }
-    },
-    { always: true },
-  );
+  await step('accessibilité : aucune violation axe « serious » ou « critical »', async (st) => a11y.report(st), {
+    always: true,
+  });
 
   await step(
     'aucune erreur JavaScript ni blocage par la CSP dans la page',
