@@ -34,10 +34,27 @@ function utcDateTime(value: string): Date | null {
   return new Date(day.getTime() + (hours * 60 + minutes) * 60_000);
 }
 
+/**
+ * One formatter per locale and options, made once: building an
+ * `Intl.DateTimeFormat` costs far more than using one, and a scrolling list
+ * formats dates on every frame.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${options.dateStyle ?? ''}|${options.timeStyle ?? ''}|${options.timeZone ?? ''}`;
+  let found = formatters.get(key);
+  if (found === undefined) {
+    found = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 /** `2026-03-14` → `14 mars 2026` (fr) / `14 Mar 2026` (en-GB); other text as it is. */
 export function formatDay(day: string, locale: string): string {
   const date = utcDay(day);
-  return date === null ? day : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return date === null ? day : formatter(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
 }
 
 /** `2026-03-14T09:05` → `14 mars 2026, 09:05`-like in the locale; other text as it is. */
@@ -45,12 +62,12 @@ export function formatDateTime(value: string, locale: string): string {
   const date = utcDateTime(value);
   return date === null
     ? value
-    : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date);
+    : formatter(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date);
 }
 
 /** The time of day of an instant, in the device's zone (or `timeZone`). */
 export function formatTime(ms: number, locale: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone }).format(new Date(ms));
+  return formatter(locale, { timeStyle: 'short', timeZone }).format(new Date(ms));
 }
 
 /**
@@ -63,13 +80,13 @@ export function formatSyncMoment(
   locale: string,
   timeZone?: string,
 ): { sameDay: boolean; text: string } {
-  const dayOf = (d: Date) => new Intl.DateTimeFormat('en-CA', { dateStyle: 'short', timeZone }).format(d);
+  const dayOf = (d: Date) => formatter('en-CA', { dateStyle: 'short', timeZone }).format(d);
   if (dayOf(new Date(ms)) === dayOf(now)) {
     return { sameDay: true, text: formatTime(ms, locale, timeZone) };
   }
   return {
     sameDay: false,
-    text: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(ms)),
+    text: formatter(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(ms)),
   };
 }
 
