@@ -260,9 +260,12 @@ impl<S: HubStorage> Hub<S> {
         )?;
         let cursor = page.until.max(sync.cursor);
         // The device list travels only when it changed, so the steady state
-        // stays one small exchange.
-        let list = self.device_list(team, device)?;
-        let devices = (list.version != sync.devices_version).then_some(list);
+        // stays one small exchange (and the list is read only then).
+        let devices = if self.storage.devices_version(team)? == sync.devices_version {
+            None
+        } else {
+            Some(self.device_list(team, device)?)
+        };
         Ok(Response::Synced(SyncResponse {
             acks,
             entries: page.entries,

@@ -370,6 +370,18 @@ impl HubStorage for SqliteStorage {
         Ok(devices)
     }
 
+    fn devices_version(&self, team: Uuid) -> Res<u64> {
+        // One per enrolment, one more per revocation: as `devices_version`.
+        let version: i64 = self
+            .conn()
+            .prepare_cached(
+                "SELECT COALESCE(SUM(CASE WHEN revoked_epoch IS NULL THEN 1 ELSE 2 END), 0) \
+                 FROM devices WHERE team = ?1",
+            )?
+            .query_row([team.to_string()], |r| r.get(0))?;
+        Ok(u64::try_from(version).unwrap_or(0))
+    }
+
     fn revoke(&self, team: Uuid, revocation: &Revocation, now_ms: i64) -> Res<()> {
         self.write(|tx| {
             let team_text = team.to_string();

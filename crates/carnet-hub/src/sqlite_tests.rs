@@ -264,7 +264,20 @@ fn a_revocation_marks_the_device_and_stores_the_next_epoch_in_one_go() {
         assert!(storage.device_keys(team(), id(1)).unwrap().is_empty(), "{why}");
     }
 
+    // The counted version is the one the list gives: one per device, one
+    // more per revocation.
+    let version = |storage: &SqliteStorage| {
+        let counted = storage.devices_version(team()).unwrap();
+        let listed =
+            carnet_protocol::devices_version(storage.devices(team()).unwrap().iter().map(|d| &d.revoked));
+        assert_eq!(counted, listed);
+        counted
+    };
+    assert_eq!(version(&storage), 3);
+    assert_eq!(storage.devices_version(Uuid::from_u128(0xdead)).unwrap(), 0);
+
     storage.revoke(team(), &revocation(2, 2, &[1, 3]), NOW).unwrap();
+    assert_eq!(version(&storage), 4);
     assert_eq!(storage.epoch(team()).unwrap(), Some(2));
     assert!(storage.device(team(), id(2)).unwrap().unwrap().revoked);
     assert!(!storage.device(team(), id(3)).unwrap().unwrap().revoked);
@@ -290,6 +303,7 @@ fn a_revocation_marks_the_device_and_stores_the_next_epoch_in_one_go() {
 
     // A later revocation adds epoch 3 for those who remain.
     storage.revoke(team(), &revocation(3, 3, &[1]), NOW).unwrap();
+    assert_eq!(version(&storage), 5);
     let epochs: Vec<u32> = storage
         .device_keys(team(), id(1))
         .unwrap()

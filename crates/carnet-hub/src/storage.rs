@@ -98,6 +98,19 @@ pub trait HubStorage: Send + Sync + 'static {
     /// Database failures only.
     fn devices(&self, team: Uuid) -> Result<Vec<DeviceRecord>, HubError>;
 
+    /// The version of the team's device list
+    /// ([`carnet_protocol::devices_version`]), which every sync compares
+    /// with the device's; storage may count it without reading the list.
+    ///
+    /// # Errors
+    /// Database failures only.
+    fn devices_version(&self, team: Uuid) -> Result<u64, HubError> {
+        let devices = self.devices(team)?;
+        Ok(carnet_protocol::devices_version(
+            devices.iter().map(|d| &d.revoked),
+        ))
+    }
+
     /// Revokes a device and stores the next epoch's team key wrapped for the
     /// remaining devices, in one transaction; the revoked device's unused
     /// invites are withdrawn. Revoking again at the same epoch (a retry) is a
