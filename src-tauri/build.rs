@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "procedure_set",
     "task_add",
     "task_done",
+    "task_edit",
     "tasks_due",
     "sync_status",
     "sync_now",

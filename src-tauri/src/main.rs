@@ -120,6 +120,7 @@ shell_commands!(
     procedure_set,
     task_add,
     task_done,
+    task_edit,
     tasks_due,
     sync_status,
     sync_now,

@@ -1,7 +1,7 @@
 // One worker's first day with Carnet, in French, in a real Chromium against
 // the real `carnet-serve` on an empty notebook: create the notebook, a
 // person, a visit (saved as typed), a procedure and its new status, a task
-// due this week; search; switch to English; lock, reload, unlock, and find
+// whose mistyped due date is corrected to this week; search; switch to English; lock, reload, unlock, and find
 // everything again. Every screen visited is scanned with axe-core, and the
 // caseload screen is checked at 1280×800 and for 44×44 px buttons.
 //
@@ -51,6 +51,8 @@ function dayFromToday(days) {
 }
 
 const DUE = dayFromToday(2);
+/** The due date first typed by mistake, corrected to `DUE`. */
+const WRONG_DUE = dayFromToday(12);
 
 // One server and one browser for the whole story; both stopped at the end.
 let carnet = null;
@@ -216,12 +218,12 @@ test('Carnet in a browser: a worker’s first day, in French', { timeout: 115_00
     await gone(page, procedures.getByText('À faire', { exact: true }), 'the old status chip "À faire"');
   });
 
-  await step('ajouter une tâche pour cette semaine', async () => {
+  await step('ajouter une tâche, puis corriger son échéance pour cette semaine', async () => {
     await page.getByRole('link', { name: 'Nouvelle tâche' }).click();
     await see(page, h1('Nouvelle tâche'), 'the heading "Nouvelle tâche"');
     await scan('Nouvelle tâche');
     await page.getByLabel('À faire (obligatoire)', { exact: true }).fill(TASK);
-    await page.getByLabel('Échéance', { exact: true }).fill(DUE);
+    await page.getByLabel('Échéance', { exact: true }).fill(WRONG_DUE);
     const who = page.getByLabel('Qui s’en charge', { exact: true });
     await until(page, () => who.inputValue(), (v) => v === WORKER, `"Qui s’en charge" to be prefilled with ${WORKER}`);
     await page.getByRole('button', { name: 'Créer la tâche' }).click();
@@ -231,8 +233,25 @@ test('Carnet in a browser: a worker’s first day, in French', { timeout: 115_00
     const box = tasks.getByRole('checkbox', { name: TASK });
     await see(page, box, `the task "${TASK}" as a checkbox`);
     await until(page, () => box.isChecked(), (v) => v === false, 'the new task not to be done');
+    const wrong = await uiDay(WRONG_DUE, 'fr-FR');
+    await see(page, tasks.getByText(`Pour le ${wrong}`), `"Pour le ${wrong}" next to the task`);
+
+    await tasks.getByRole('link', { name: `Modifier la tâche « ${TASK} »` }).click();
+    await see(page, h1('Tâche'), 'the heading "Tâche"');
+    const title = page.getByLabel('À faire (obligatoire)', { exact: true });
+    const due = page.getByLabel('Échéance', { exact: true });
+    await until(page, () => title.inputValue(), (v) => v === TASK, `the editor to show the title "${TASK}"`);
+    await until(page, () => due.inputValue(), (v) => v === WRONG_DUE, `the editor to show the due date ${WRONG_DUE}`);
+    await until(page, () => who.inputValue(), (v) => v === WORKER, `the editor to show the assignee ${WORKER}`);
+    await scan('Tâche (modifier)');
+    await due.fill(DUE);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+
+    await see(page, h1(PERSON), `the case file of ${PERSON} after correcting the due date`);
     const date = await uiDay(DUE, 'fr-FR');
     await see(page, tasks.getByText(`Pour le ${date}`), `"Pour le ${date}" next to the task`);
+    await gone(page, tasks.getByText(`Pour le ${wrong}`), `the mistyped date "Pour le ${wrong}"`);
+    await see(page, box, `the task "${TASK}", still there once corrected`);
   });
 
   await step('la tâche est dans « Cette semaine »', async () => {

@@ -182,6 +182,7 @@ fn missing_things_are_named_with_exit_code_4() {
         vec!["visit", "edit", "0123abcd", "--place", "mairie"],
         vec!["procedure", "set", "ffffffff", "--status", "granted"],
         vec!["task", "done", "abcdef12"],
+        vec!["task", "edit", "abcdef12", "--due", "2026-12-01"],
         vec!["history", "1234"],
     ] {
         let (code, error) = failing(&carnet, &args);
@@ -212,4 +213,37 @@ fn missing_things_are_named_with_exit_code_4() {
         (3, "not_initialised"),
         "{error}"
     );
+}
+
+#[test]
+fn a_task_edit_with_a_blank_title_a_bad_date_or_two_dates_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (carnet, case, _) = setup(tmp.path());
+    let task = carnet.json(&["task", "add", &case, "Rappeler la CAF", "--due", "2026-12-03"])["task_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = state(&carnet, &case);
+    let (code, error) = failing(&carnet, &["task", "edit", &task, "--title", "  "]);
+    assert_eq!(
+        (code, error["kind"].as_str().unwrap()),
+        (5, "invalid_input"),
+        "{error}"
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("a task needs a title"),
+        "{error}"
+    );
+    let (code, _) = failing(&carnet, &["task", "edit", &task, "--due", "03/12/2026"]);
+    assert_eq!(code, 5);
+    let out = carnet.run(&["task", "edit", &task, "--due", "2026-12-10", "--no-due"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--due and --no-due together are a usage error"
+    );
+    assert_eq!(state(&carnet, &case), before);
 }

@@ -177,3 +177,78 @@ fn concurrent_edits_merge_and_a_resolved_conflict_disappears_everywhere() {
         "{workers:?}"
     );
 }
+
+/// A task corrected on both tablets while offline: a new title on one and a
+/// new assignee on the other merge, two new due dates are a conflict until
+/// one of them sets the date again (here, clears it with `--no-due`).
+#[test]
+fn a_task_edited_on_two_devices_merges_and_its_due_dates_conflict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let anne = Carnet::new(&tmp.path().join("anne"));
+    let bruno = Carnet::new(&tmp.path().join("bruno"));
+    anne.init("Anne");
+    bruno.init("Bruno");
+    let case = id(&anne.json(&["person", "add", "Hélène Roux"]), "id");
+    let task = id(
+        &anne.json(&["task", "add", &case, "Rappeler la CAF", "--due", "2026-12-03"]),
+        "task_id",
+    );
+    send(&anne, &bruno, &case, tmp.path(), "first");
+
+    let view = anne.json(&[
+        "task",
+        "edit",
+        &task[..8],
+        "--due",
+        "2026-12-10",
+        "--title",
+        "Rappeler la CAF avant midi",
+    ]);
+    assert_eq!(view["tasks"][0]["due"], "2026-12-10", "{view}");
+    assert_eq!(view["tasks"][0]["assignee"], "Anne", "a field left out is kept");
+    let _ = bruno.json(&[
+        "task",
+        "edit",
+        &task,
+        "--due",
+        "2026-12-17",
+        "--assignee",
+        "Bruno",
+    ]);
+    send(&anne, &bruno, &case, tmp.path(), "anne");
+    send(&bruno, &anne, &case, tmp.path(), "bruno");
+
+    for device in [&anne, &bruno] {
+        let shown = device.json(&["person", "show", &case]);
+        let shown_task = &shown["case"]["tasks"][0];
+        assert_eq!(shown_task["title"], "Rappeler la CAF avant midi");
+        assert_eq!(shown_task["assignee"], "Bruno");
+        let fields = shown["conflicts"].as_array().unwrap();
+        assert_eq!(fields.len(), 1, "{shown}");
+        assert_eq!(fields[0]["field"], format!("tasks/{task}/due"));
+        let mut values: Vec<&str> = fields[0]["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["value"].as_str().unwrap())
+            .collect();
+        values.sort_unstable();
+        assert_eq!(values, ["2026-12-10", "2026-12-17"]);
+    }
+
+    let view = anne.json(&["task", "edit", &task, "--no-due"]);
+    assert_eq!(view["tasks"][0]["due"], serde_json::Value::Null, "{view}");
+    assert_eq!(anne.json(&["conflicts", &case]).as_array().unwrap().len(), 0);
+    let history = anne.json(&["history", &case]);
+    let labels: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["label"].as_str())
+        .collect();
+    assert_eq!(
+        labels.iter().filter(|l| **l == "task.edit").count(),
+        3,
+        "{labels:?}"
+    );
+}

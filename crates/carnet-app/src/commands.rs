@@ -22,8 +22,8 @@ use crate::session::{Session, SessionState};
 use crate::sync_loop::SyncLine;
 use args::{
     CaseShowArgs, CaseloadArgs, ConsentRecordArgs, InitArgs, PersonAddArgs, PersonUpdateArgs,
-    ProcedureAddArgs, ProcedureSetArgs, SettingsSetArgs, TaskAddArgs, TaskDoneArgs, TasksDueArgs,
-    TeamJoinArgs, UnlockArgs, VisitAddArgs, VisitArchiveArgs, VisitEditArgs,
+    ProcedureAddArgs, ProcedureSetArgs, SettingsSetArgs, TaskAddArgs, TaskDoneArgs, TaskEditArgs,
+    TasksDueArgs, TeamJoinArgs, UnlockArgs, VisitAddArgs, VisitArchiveArgs, VisitEditArgs,
 };
 
 type Res = Result<Value, ApiError>;
@@ -235,6 +235,14 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
             let a: TaskDoneArgs = args(input)?;
             to_json(&session.device()?.set_task_done(&a.task, a.done).map_err(api)?)
         }
+        "task_edit" => {
+            let mut a: TaskEditArgs = args(input)?;
+            let device = session.device()?;
+            if a.patch.assignee.as_ref().is_some_and(|who| who.trim().is_empty()) {
+                a.patch.assignee = Some(device.identity().worker.clone());
+            }
+            to_json(&device.edit_task(&a.task, a.patch).map_err(api)?)
+        }
         "tasks_due" => {
             let a: TasksDueArgs = args(input)?;
             to_json(&session.device()?.tasks_due(a.days).map_err(api)?)
@@ -287,6 +295,7 @@ pub fn visit_api_types(visitor: &mut impl TypeVisitor) {
     visitor.visit::<ProcedureSetArgs>();
     visitor.visit::<TaskAddArgs>();
     visitor.visit::<TaskDoneArgs>();
+    visitor.visit::<TaskEditArgs>();
     visitor.visit::<TasksDueArgs>();
     visitor.visit::<TeamJoinArgs>();
     visitor.visit::<SettingsSetArgs>();

@@ -422,6 +422,19 @@ fn the_json_of_every_command_matches_the_ui_types() {
     let added = run("task_add", Some("TaskAddArgs"), task, "TaskAdded");
     let done = json!({"task": added["task"], "done": false});
     run("task_done", Some("TaskDoneArgs"), done, "CaseFileView");
+    let edit = json!({"task": added["task"], "patch": {"due": null, "assignee": " "}});
+    let view = run("task_edit", Some("TaskEditArgs"), edit, "CaseFileView");
+    assert_eq!(view["tasks"][0]["due"], Value::Null, "null clears the due date");
+    assert_eq!(
+        view["tasks"][0]["assignee"], "Anne",
+        "a blank assignee is this device's worker"
+    );
+    let edit = json!({"task": added["task"], "patch": {"due": "2020-01-15"}});
+    let view = run("task_edit", Some("TaskEditArgs"), edit, "CaseFileView");
+    assert_eq!(
+        view["tasks"][0]["title"], "Appeler la CAF",
+        "a field left out is kept"
+    );
 
     let detail = run(
         "case_show",

@@ -457,15 +457,10 @@ impl CaseFile {
                 }
             }
             Edit::AddTask(t) => {
-                if t.title.trim().is_empty() {
-                    return Err(CoreError::InvalidValue {
-                        field: "title".into(),
-                        reason: "a task needs a title".into(),
-                    });
-                }
+                let title = task_title(&t.title)?;
                 let tasks = section(doc, "tasks")?;
                 let o = doc.put_object(&tasks, t.id.to_string(), ObjType::Map)?;
-                doc.put(&o, "title", t.title.trim())?;
+                doc.put(&o, "title", title)?;
                 put_opt_day(doc, &o, "due", t.due.as_ref())?;
                 doc.put(&o, "done", false)?;
                 doc.put(&o, "assignee", t.assignee.trim())?;
@@ -473,6 +468,18 @@ impl CaseFile {
             Edit::SetTaskDone { id, done } => {
                 let o = item(doc, "tasks", "task", id.as_uuid())?;
                 doc.put(&o, "done", *done)?;
+            }
+            Edit::EditTask { id, patch } => {
+                let o = item(doc, "tasks", "task", id.as_uuid())?;
+                if let Some(title) = &patch.title {
+                    doc.put(&o, "title", task_title(title)?)?;
+                }
+                if let Some(due) = &patch.due {
+                    put_opt_day(doc, &o, "due", due.as_ref())?;
+                }
+                if let Some(assignee) = &patch.assignee {
+                    doc.put(&o, "assignee", assignee.trim())?;
+                }
             }
             Edit::AddComment { id, text } => {
                 if text.trim().is_empty() {
@@ -900,6 +907,18 @@ fn check_duration(minutes: Option<i64>) -> Res<()> {
         }),
         _ => Ok(()),
     }
+}
+
+/// A task's title as written: trimmed, and never blank.
+fn task_title(title: &str) -> Res<&str> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(CoreError::InvalidValue {
+            field: "title".into(),
+            reason: "a task needs a title; say what needs doing".into(),
+        });
+    }
+    Ok(title)
 }
 
 fn check_birth_year(year: Option<i64>) -> Res<()> {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::edit::{NewProcedure, NewVisit, ProcedurePatch, VisitPatch};
+use crate::edit::{NewProcedure, NewTask, NewVisit, ProcedurePatch, TaskPatch, VisitPatch};
 
 fn ctx(worker: &str, minute: u32) -> EditContext {
     EditContext {
@@ -53,6 +53,38 @@ fn two_devices() -> (CaseFile, CaseFile, VisitId, ProcedureId) {
     .unwrap();
     let b = CaseFile::load(&a.save(), b_dev).unwrap();
     (a, b, visit_id, procedure)
+}
+
+/// A case file with one task, due on 2026-06-03, and a copy of it on a second device.
+fn two_devices_with_a_task() -> (CaseFile, CaseFile, TaskId) {
+    let (mut a, _, _, _) = two_devices();
+    let task = TaskId::random();
+    a.apply(
+        &Edit::AddTask(NewTask {
+            id: task,
+            title: "Rappeler la CAF".into(),
+            due: Some(Day::parse("2026-06-03").unwrap()),
+            assignee: "Anne".into(),
+        }),
+        &ctx("Anne", 3),
+    )
+    .unwrap();
+    let b = CaseFile::load(&a.save(), DeviceId::random()).unwrap();
+    (a, b, task)
+}
+
+fn edit_task(id: TaskId, patch: TaskPatch) -> Edit {
+    Edit::EditTask { id, patch }
+}
+
+fn set_due(id: TaskId, due: &str) -> Edit {
+    edit_task(
+        id,
+        TaskPatch {
+            due: Some(Some(Day::parse(due).unwrap())),
+            ..TaskPatch::default()
+        },
+    )
 }
 
 fn exchange(a: &mut CaseFile, b: &mut CaseFile) {
@@ -329,4 +361,125 @@ fn merging_returns_only_the_new_changes() {
     let new = a.merge_bytes(&b.save()).unwrap();
     assert_eq!(new, vec![change]);
     assert!(a.merge_bytes(&b.save()).unwrap().is_empty());
+}
+
+#[test]
+fn a_task_edit_changes_only_the_fields_given_and_is_one_change_in_history() {
+    let (mut a, _, task) = two_devices_with_a_task();
+    a.apply(&set_due(task, "2026-06-12"), &ctx("Anne", 4)).unwrap();
+    let shown = a.view().tasks[0].clone();
+    assert_eq!(
+        (
+            shown.title.as_str(),
+            shown.due,
+            shown.assignee.as_str(),
+            shown.done
+        ),
+        (
+            "Rappeler la CAF",
+            Some(Day::parse("2026-06-12").unwrap()),
+            "Anne",
+            false
+        )
+    );
+    let last = a.history().pop().unwrap();
+    assert_eq!(last.label, "task.edit");
+    assert_eq!(last.worker.as_deref(), Some("Anne"));
+    assert_eq!(last.touched, vec![format!("tasks/{task}/due")]);
+
+    a.apply(
+        &edit_task(
+            task,
+            TaskPatch {
+                title: Some("  Rappeler la CPAM ".into()),
+                due: Some(None),
+                assignee: Some("Bruno".into()),
+            },
+        ),
+        &ctx("Anne", 5),
+    )
+    .unwrap();
+    let shown = &a.view().tasks[0];
+    assert_eq!(
+        (shown.title.as_str(), shown.due.clone(), shown.assignee.as_str()),
+        ("Rappeler la CPAM", None, "Bruno")
+    );
+}
+
+#[test]
+fn a_task_edit_with_a_blank_title_or_an_unknown_task_changes_nothing() {
+    let (mut a, _, task) = two_devices_with_a_task();
+    let heads = a.heads();
+    let before = a.view();
+    let blank = edit_task(
+        task,
+        TaskPatch {
+            title: Some("  ".into()),
+            due: Some(None),
+            ..TaskPatch::default()
+        },
+    );
+    let err = a.apply(&blank, &ctx("Anne", 6)).unwrap_err();
+    assert!(
+        matches!(&err, CoreError::InvalidValue { field, .. } if field == "title"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("a task needs a title"), "{err}");
+    let err = a
+        .apply(&set_due(TaskId::random(), "2026-06-12"), &ctx("Anne", 6))
+        .unwrap_err();
+    assert!(matches!(err, CoreError::NotFound { what: "task", .. }), "{err}");
+    assert_eq!(a.heads(), heads);
+    assert_eq!(a.view(), before);
+}
+
+#[test]
+fn concurrent_due_dates_conflict_and_other_task_fields_merge() {
+    let (mut a, mut b, task) = two_devices_with_a_task();
+    a.apply(&set_due(task, "2026-06-05"), &ctx("Anne", 7)).unwrap();
+    b.apply(&set_due(task, "2026-06-09"), &ctx("Bruno", 7)).unwrap();
+    b.apply(
+        &edit_task(
+            task,
+            TaskPatch {
+                title: Some("Rappeler la CAF avant midi".into()),
+                ..TaskPatch::default()
+            },
+        ),
+        &ctx("Bruno", 8),
+    )
+    .unwrap();
+    exchange(&mut a, &mut b);
+
+    assert_eq!(a.view(), b.view());
+    assert_eq!(a.view().tasks[0].title, "Rappeler la CAF avant midi");
+    let conflicts = a.conflicts();
+    assert_eq!(conflicts, b.conflicts());
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].field, format!("tasks/{task}/due"));
+    let mut seen: Vec<(String, Option<String>)> = conflicts[0]
+        .values
+        .iter()
+        .map(|v| (v.value.clone(), v.worker.clone()))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        vec![
+            ("2026-06-05".into(), Some("Anne".into())),
+            ("2026-06-09".into(), Some("Bruno".into()))
+        ]
+    );
+
+    a.apply(
+        &Edit::Resolve {
+            field: conflicts[0].field.parse().unwrap(),
+            value: "2026-06-09".into(),
+        },
+        &ctx("Anne", 9),
+    )
+    .unwrap();
+    exchange(&mut a, &mut b);
+    assert!(b.conflicts().is_empty());
+    assert_eq!(b.view().tasks[0].due, Some(Day::parse("2026-06-09").unwrap()));
 }

@@ -165,6 +165,24 @@ pub struct NewTask {
     pub assignee: String,
 }
 
+/// Fields of a task to change; `None` leaves a field as it is. Whether it is
+/// done is set apart (`Edit::SetTaskDone`).
+///
+/// In JSON a field left out changes nothing, and `null` clears one that may
+/// be empty (an `Option<Option<T>>`, read as `Some(None)`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct TaskPatch {
+    /// What to do (it cannot be blank).
+    pub title: Option<String>,
+    /// When (`Some(None)` clears it).
+    #[serde(deserialize_with = "present")]
+    pub due: Option<Option<Day>>,
+    /// Who.
+    pub assignee: Option<String>,
+}
+
 /// One edit of a case file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -212,6 +230,13 @@ pub enum Edit {
         /// Done or not.
         done: bool,
     },
+    /// Change a task's title, due date or assignee.
+    EditTask {
+        /// Which.
+        id: TaskId,
+        /// What.
+        patch: TaskPatch,
+    },
     /// Add a comment by the editing worker.
     AddComment {
         /// Its id.
@@ -244,6 +269,7 @@ impl Edit {
             Edit::EditProcedure { .. } => "procedure.set",
             Edit::AddTask(_) => "task.add",
             Edit::SetTaskDone { .. } => "task.done",
+            Edit::EditTask { .. } => "task.edit",
             Edit::AddComment { .. } => "comment.add",
             Edit::Resolve { .. } => "conflict.resolve",
         }
@@ -276,5 +302,16 @@ mod tests {
         assert_eq!(cleared.duration_min, Some(None));
         let set: ProcedurePatch = serde_json::from_str(r#"{"due": "2026-12-01"}"#).unwrap();
         assert_eq!(set.due, Some(Some(Day::parse("2026-12-01").unwrap())));
+        let task: TaskPatch = serde_json::from_str(r#"{"due": null, "assignee": "Bruno"}"#).unwrap();
+        assert_eq!(
+            task,
+            TaskPatch {
+                title: None,
+                due: Some(None),
+                assignee: Some("Bruno".into()),
+            }
+        );
+        let untouched: TaskPatch = serde_json::from_str("{}").unwrap();
+        assert_eq!(untouched, TaskPatch::default());
     }
 }

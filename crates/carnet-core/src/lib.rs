@@ -22,7 +22,7 @@ pub use case_file::{AppliedChange, CaseFile, SCHEMA_VERSION, item_counts};
 pub use date::{Day, LocalDateTime};
 pub use edit::{
     ConsentRecord, Edit, EditContext, NewPerson, NewProcedure, NewTask, NewVisit, PersonPatch,
-    ProcedurePatch, VisitPatch,
+    ProcedurePatch, TaskPatch, VisitPatch,
 };
 pub use error::CoreError;
 pub use field::{FieldKind, FieldPath, Section};

@@ -8,7 +8,7 @@ use std::path::Path;
 use carnet_core::{
     CaseFile, CaseFileView, CaseId, Conflict, ConsentRecord, Day, Edit, EditContext, FieldPath, HistoryEntry,
     LocalDateTime, NewPerson, NewProcedure, NewTask, NewVisit, PersonPatch, ProcedureId, ProcedurePatch,
-    TaskId, VisitId, VisitPatch,
+    TaskId, TaskPatch, VisitId, VisitPatch,
 };
 use carnet_store::{CaseSummary, CaseloadFilter, DeviceIdentity, DueTask, KdfParams, ReindexReport, Store};
 use serde::{Deserialize, Serialize};
@@ -366,6 +366,15 @@ impl Device {
         self.edit(case, &Edit::SetTaskDone { id, done })
     }
 
+    /// Changes a task's title, due date or assignee.
+    ///
+    /// # Errors
+    /// Not found, invalid input (a blank title); store errors.
+    pub fn edit_task(&mut self, task: &str, patch: TaskPatch) -> Res<CaseFileView> {
+        let (case, id) = self.store.find_task(task)?;
+        self.edit(case, &Edit::EditTask { id, patch })
+    }
+
     /// Tasks not done that are due within `days` days from today (overdue included).
     ///
     /// # Errors
@@ -531,3 +540,7 @@ impl Device {
         Ok(people)
     }
 }
+
+#[cfg(test)]
+#[path = "device_tests.rs"]
+mod tests;

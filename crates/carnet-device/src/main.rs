@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use carnet_core::{
     Agency, ConsentRecord, Day, LocalDateTime, NewPerson, NewProcedure, NewTask, PersonPatch, ProcedureId,
-    ProcedurePatch, ProcedureStatus, TaskId, VisitKind, VisitPatch,
+    ProcedurePatch, ProcedureStatus, TaskId, TaskPatch, VisitKind, VisitPatch,
 };
 use carnet_device::{ApiError, Device, DeviceError, HttpTransport, Role, VisitInput};
 use carnet_store::CaseloadFilter;
@@ -327,6 +327,23 @@ enum TaskCommand {
         #[arg(long)]
         due: Option<String>,
         /// Who (default: this device's worker).
+        #[arg(long)]
+        assignee: Option<String>,
+    },
+    /// Change a task's title, due date or assignee.
+    Edit {
+        /// Task id.
+        task: String,
+        /// What to do.
+        #[arg(long)]
+        title: Option<String>,
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        due: Option<String>,
+        /// Clear the due date.
+        #[arg(long, conflicts_with = "due")]
+        no_due: bool,
+        /// Who.
         #[arg(long)]
         assignee: Option<String>,
     },
@@ -937,6 +954,21 @@ fn task(device: &mut Device, out: &Out, cmd: TaskCommand) -> Result<(), ApiError
             out.print(&serde_json::json!({ "task_id": id, "case_id": view.id }), || {
                 format!("task {id} added for {}", view.person.name)
             })
+        }
+        TaskCommand::Edit {
+            task,
+            title,
+            due,
+            no_due,
+            assignee,
+        } => {
+            let patch = TaskPatch {
+                title,
+                due: if no_due { Some(None) } else { opt_day(&due)? },
+                assignee,
+            };
+            let view = api(device.edit_task(&task, patch))?;
+            out.print(&view, || format!("task updated in {}", view.person.name))
         }
         TaskCommand::Done { task, undo } => {
             let view = api(device.set_task_done(&task, !undo))?;

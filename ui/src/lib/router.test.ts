@@ -17,10 +17,17 @@ describe('routes', () => {
     { name: 'procedure-new', id },
     { name: 'procedure', id, procedure: other },
     { name: 'task-new', id },
+    { name: 'task', id, task: other },
   ];
 
   it.each(routes)('round-trips $name through the hash', (route) => {
     expect(parseRoute(routeHash(route))).toEqual(route);
+  });
+
+  it('reads a task id, a short one too, as the task to edit', () => {
+    expect(parseRoute(`#/case/${id}/task/${other}`)).toEqual({ name: 'task', id, task: other });
+    expect(parseRoute(`#/case/${id}/task/f9542318/`)).toEqual({ name: 'task', id, task: 'f9542318' });
+    expect(parseRoute(`#/case/${id}/task/new`)).toEqual({ name: 'task-new', id });
   });
 
   it('reads an empty hash or a slash as the caseload', () => {
@@ -32,7 +39,9 @@ describe('routes', () => {
     expect(parseRoute('#/nowhere')).toEqual({ name: 'not-found' });
     expect(parseRoute('#/case/<script>')).toEqual({ name: 'not-found' });
     expect(parseRoute(`#/case/${id}/visit`)).toEqual({ name: 'not-found' });
-    expect(parseRoute(`#/case/${id}/task/${other}`)).toEqual({ name: 'not-found' });
+    expect(parseRoute(`#/case/${id}/task`)).toEqual({ name: 'not-found' });
+    expect(parseRoute(`#/case/${id}/task/<script>`)).toEqual({ name: 'not-found' });
+    expect(parseRoute(`#/case/${id}/task/${other}/edit`)).toEqual({ name: 'not-found' });
     expect(parseRoute(`#/case/${id}/visit/${other}/extra/more`)).toEqual({ name: 'not-found' });
   });
 });

@@ -1,7 +1,7 @@
 // Hash routes: `#/`, `#/due`, `#/settings`, `#/person/new`, `#/case/<id>`,
 // `#/case/<id>/edit`, `#/case/<id>/visit/new`, `#/case/<id>/visit/<visit>`,
 // `#/case/<id>/procedure/new`, `#/case/<id>/procedure/<procedure>`,
-// `#/case/<id>/task/new`.
+// `#/case/<id>/task/new`, `#/case/<id>/task/<task>`.
 
 export type Route =
   | { name: 'caseload' }
@@ -15,6 +15,7 @@ export type Route =
   | { name: 'procedure-new'; id: string }
   | { name: 'procedure'; id: string; procedure: string }
   | { name: 'task-new'; id: string }
+  | { name: 'task'; id: string; task: string }
   | { name: 'not-found' };
 
 const ID = /^[0-9a-fA-F-]{1,64}$/;
@@ -52,7 +53,8 @@ export function parseRoute(hash: string): Route {
       : ID.test(d)
         ? { name: 'procedure', id, procedure: d }
         : { name: 'not-found' };
-  if (c === 'task' && d === 'new') return { name: 'task-new', id };
+  if (c === 'task')
+    return d === 'new' ? { name: 'task-new', id } : ID.test(d) ? { name: 'task', id, task: d } : { name: 'not-found' };
   return { name: 'not-found' };
 }
 
@@ -83,6 +85,8 @@ export function routeHash(route: Route): string {
       return `#/case/${e(route.id)}/procedure/${e(route.procedure)}`;
     case 'task-new':
       return `#/case/${e(route.id)}/task/new`;
+    case 'task':
+      return `#/case/${e(route.id)}/task/${e(route.task)}`;
   }
 }
 

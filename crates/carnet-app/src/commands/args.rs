@@ -7,7 +7,7 @@
 
 use carnet_core::{
     Agency, CaseId, ConsentRecord, Day, NewPerson, PersonPatch, ProcedureId, ProcedurePatch, ProcedureStatus,
-    TaskId, VisitId, VisitPatch,
+    TaskId, TaskPatch, VisitId, VisitPatch,
 };
 use carnet_device::VisitInput;
 use serde::Deserialize;
@@ -201,6 +201,16 @@ pub struct TaskDoneArgs {
     pub task: String,
     /// Done or not.
     pub done: bool,
+}
+
+/// `task_edit`: changes a task's title, due date or assignee.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct TaskEditArgs {
+    /// The task.
+    #[ts(as = "TaskId")]
+    pub task: String,
+    /// What to change; a blank assignee means this device's worker, as in `task_add`.
+    pub patch: TaskPatch,
 }
 
 /// `tasks_due`: tasks not done that are due soon, overdue included.

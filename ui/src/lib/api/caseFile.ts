@@ -15,6 +15,7 @@ import type {
   TaskAdded,
   TaskId,
   TaskInput,
+  TaskPatch,
   VisitAdded,
   VisitId,
   VisitInput,
@@ -74,4 +75,9 @@ export function addTask(caseId: CaseId, task: TaskInput): Promise<TaskAdded> {
 /** Marks a task done or not done. */
 export function setTaskDone(task: TaskId, done: boolean): Promise<CaseFileView> {
   return call('task_done', { task, done });
+}
+
+/** Changes a task's title, due date or assignee (a blank assignee means this device's worker). */
+export function editTask(task: TaskId, patch: TaskPatch): Promise<CaseFileView> {
+  return call('task_edit', { task, patch });
 }

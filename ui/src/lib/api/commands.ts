@@ -23,6 +23,7 @@ import type {
   TaskAddArgs,
   TaskAdded,
   TaskDoneArgs,
+  TaskEditArgs,
   TasksDueArgs,
   TeamJoinArgs,
   TeamMember,
@@ -61,6 +62,7 @@ export interface Commands {
   procedure_set: [ProcedureSetArgs, CaseFileView];
   task_add: [TaskAddArgs, TaskAdded];
   task_done: [TaskDoneArgs, CaseFileView];
+  task_edit: [TaskEditArgs, CaseFileView];
 
   sync_status: [NoArgs, SyncLine];
   sync_now: [NoArgs, SyncLine];

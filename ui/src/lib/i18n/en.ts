@@ -151,6 +151,8 @@ export const en: Catalogue = {
   'tasks.empty': 'No task.',
   'tasks.due': 'Due on {date}',
   'tasks.assignee': 'For {assignee}',
+  'tasks.edit': 'Edit',
+  'tasks.edit.label': 'Edit the task “{title}”',
 
   'conflict.mark': 'conflict',
   'conflict.values': 'Competing values',
@@ -228,11 +230,13 @@ export const en: Catalogue = {
   'procedure.notFound': 'This procedure is not in this case file.',
 
   'task.title.new': 'New task',
+  'task.title.edit': 'Task',
   'task.what': 'To do',
   'task.due': 'Due on',
   'task.assignee': 'Who does it',
   'task.create': 'Create the task',
   'task.error.title': 'Say what needs doing.',
+  'task.notFound': 'This task is not in this case file.',
 
   'settings.title': 'Team and settings',
   'settings.sync.title': 'Sync',

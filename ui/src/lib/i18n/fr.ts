@@ -151,6 +151,8 @@ export const fr = {
   'tasks.empty': 'Aucune tâche.',
   'tasks.due': 'Pour le {date}',
   'tasks.assignee': 'Pour {assignee}',
+  'tasks.edit': 'Modifier',
+  'tasks.edit.label': 'Modifier la tâche « {title} »',
 
   'conflict.mark': 'conflit',
   'conflict.values': 'Valeurs en concurrence',
@@ -228,11 +230,13 @@ export const fr = {
   'procedure.notFound': 'Cette démarche n’est pas dans ce dossier.',
 
   'task.title.new': 'Nouvelle tâche',
+  'task.title.edit': 'Tâche',
   'task.what': 'À faire',
   'task.due': 'Échéance',
   'task.assignee': 'Qui s’en charge',
   'task.create': 'Créer la tâche',
   'task.error.title': 'Indiquez ce qu’il faut faire.',
+  'task.notFound': 'Cette tâche n’est pas dans ce dossier.',
 
   'settings.title': 'Équipe et réglages',
   'settings.sync.title': 'Synchronisation',
