@@ -85,7 +85,7 @@ fn to_json<T: Serialize>(value: &T) -> Res {
 /// The status line: the loop's state, with pending changes counted now.
 fn sync_line(session: &mut Session) -> Result<SyncLine, ApiError> {
     let mut line = session.sync_loop().line();
-    if let Ok(device) = session.device() {
+    if let Some(device) = session.device_unattended() {
         let status = device.sync_status().map_err(|e| e.to_api())?;
         line.pending = status.pending;
         if status.team.is_none() {

@@ -166,6 +166,14 @@ impl Session {
         false
     }
 
+    /// The open device, not counting this as use: for the status line,
+    /// which the screens and the sync loop read on their own, so that
+    /// reading it never keeps an unattended notebook open.
+    pub(crate) fn device_unattended(&mut self) -> Option<&mut Device> {
+        self.lock_if_idle();
+        self.device.as_mut()
+    }
+
     /// The open device, counting this as use.
     ///
     /// # Errors
@@ -174,5 +182,38 @@ impl Session {
         self.lock_if_idle();
         self.last_use = Instant::now();
         self.device.as_mut().ok_or_else(locked_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::call;
+    use serde_json::json;
+
+    /// Reading the sync status line (polled by the screens, pushed by the
+    /// tablet shell after each sync) is not use: the notebook still locks.
+    #[test]
+    fn the_status_line_does_not_keep_the_notebook_open() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let lock_after = Duration::from_millis(300);
+        let mut session = Session::new(dir.path(), KdfParams::INSECURE_FOR_TESTS, lock_after);
+        session
+            .init("une phrase de passe", "Maëlle", "tablette")
+            .expect("init");
+        let start = Instant::now();
+        while start.elapsed() < lock_after * 2 {
+            let line = call(&mut session, "sync_status", json!({})).expect("sync status");
+            assert_eq!(line["state"], "no_team");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            !session.state().expect("state").unlocked,
+            "the notebook should have locked itself"
+        );
+        // A command that is use, after unlocking, keeps it open.
+        session.unlock("une phrase de passe").expect("unlock");
+        assert!(call(&mut session, "caseload", json!({})).is_ok());
+        assert!(session.state().expect("state").unlocked);
     }
 }
