@@ -29,7 +29,7 @@ use crate::CoreError;
 use crate::date::{Day, LocalDateTime};
 use crate::edit::{Edit, EditContext, NewPerson};
 use crate::field::{FieldKind, FieldPath, Section};
-use crate::history::{ChangeNote, Conflict, ConflictValue, HistoryEntry};
+use crate::history::{CaseFileAsOf, ChangeNote, Conflict, ConflictValue, DatedChange, HistoryEntry, cut_at};
 use crate::ids::{CaseId, CommentId, DeviceId, ProcedureId, TaskId, VisitId, Writer};
 use crate::model::{
     Agency, CaseFileView, Comment, Consent, Person, Procedure, ProcedureStatus, Review, Task, Visit,
@@ -628,6 +628,47 @@ impl CaseFile {
                 }
             })
             .collect()
+    }
+
+    /// The case file as it stood at `time_ms` (milliseconds since the Unix
+    /// epoch), or `None` when none of its changes, not even its creation, had
+    /// been made by then.
+    ///
+    /// The view is read from the document at the heads of the changes stamped
+    /// at or before `time_ms` whose dependencies are all stamped at or before
+    /// it too. Stamps come from each writer's clock: a change stamped before
+    /// the instant that builds on a change stamped after it (its device's clock
+    /// was behind) is left out and counted in [`CaseFileAsOf::held_back`], so
+    /// nothing stamped after the instant ever shows. An instant in the future
+    /// gives the current view.
+    ///
+    /// # Errors
+    /// [`CoreError::NotACaseFile`] when the document at that point has no
+    /// schema version or id (a foreign tool wrote its first changes), and
+    /// [`CoreError::Automerge`] if the document cannot be rebuilt at those heads.
+    pub fn as_of(&mut self, time_ms: i64) -> Res<Option<CaseFileAsOf>> {
+        let changes: Vec<DatedChange> = self
+            .doc
+            .get_changes_meta(&[])
+            .into_iter()
+            .map(|m| DatedChange {
+                hash: m.hash,
+                deps: m.deps.clone(),
+                time_ms: m.timestamp,
+            })
+            .collect();
+        let cut = cut_at(&changes, time_ms);
+        if cut.heads.is_empty() {
+            return Ok(None);
+        }
+        let past = Self::from_doc(self.doc.fork_at(&cut.heads)?)?;
+        Ok(Some(CaseFileAsOf {
+            as_of_ms: time_ms,
+            case: past.view(),
+            heads: cut.heads.iter().map(ToString::to_string).collect(),
+            changes: cut.taken,
+            held_back: cut.held_back,
+        }))
     }
 
     /// Every field holding concurrent values, with each value and its author.

@@ -483,3 +483,175 @@ fn concurrent_due_dates_conflict_and_other_task_fields_merge() {
     assert!(b.conflicts().is_empty());
     assert_eq!(b.view().tasks[0].due, Some(Day::parse("2026-06-09").unwrap()));
 }
+
+/// An edit at a day of March 2026 and a time (the team's local time is UTC here).
+fn march(day: u32, hour: u32, minute: u32) -> EditContext {
+    const MARCH_1_2026_MS: i64 = 1_772_323_200_000;
+    EditContext {
+        worker: "Anne".into(),
+        time_ms: MARCH_1_2026_MS + i64::from(((day - 1) * 24 + hour) * 60 + minute) * 60_000,
+        local_time: LocalDateTime::parse(&format!("2026-03-{day:02}T{hour:02}:{minute:02}")).unwrap(),
+    }
+}
+
+#[test]
+fn the_case_file_as_of_a_date_holds_what_was_written_by_then() {
+    let device = DeviceId::random();
+    let (mut case, _) =
+        CaseFile::create(CaseId::random(), device, person("Hélène Roux"), &march(2, 9, 0)).unwrap();
+    // Every state the case file went through, with the time it began.
+    let mut states = vec![(march(2, 9, 0).time_ms, case.view())];
+    let first = visit("Dossier RSA à compléter.");
+    let (first_id, second) = (first.id, visit("Point sur la CAF."));
+    let second_id = second.id;
+    let procedure = ProcedureId::random();
+    let script = [
+        (march(2, 9, 5), Edit::AddVisit(first)),
+        (
+            march(2, 9, 10),
+            Edit::AddProcedure(NewProcedure {
+                id: procedure,
+                agency: Agency::Caf,
+                what: "RSA".into(),
+                status: ProcedureStatus::ToDo,
+                next_step: String::new(),
+                due: None,
+            }),
+        ),
+        (
+            march(3, 10, 0),
+            Edit::UpdatePerson(crate::edit::PersonPatch {
+                commune: Some("Aubusson".into()),
+                phone: Some("06 12 34 56 78".into()),
+                ..Default::default()
+            }),
+        ),
+        (
+            march(5, 14, 0),
+            Edit::EditVisit {
+                id: first_id,
+                patch: VisitPatch {
+                    note: Some("Dossier RSA complet, envoyé le 5.".into()),
+                    ..VisitPatch::default()
+                },
+            },
+        ),
+        (
+            march(5, 14, 30),
+            set_status(procedure, ProcedureStatus::Submitted),
+        ),
+        (march(9, 11, 0), Edit::AddVisit(second)),
+        (march(12, 16, 45), set_status(procedure, ProcedureStatus::Granted)),
+        (
+            march(12, 16, 46),
+            Edit::ArchiveVisit {
+                id: first_id,
+                archived: true,
+            },
+        ),
+    ];
+    for (ctx, edit) in &script {
+        case.apply(edit, ctx).unwrap();
+        states.push((ctx.time_ms, case.view()));
+    }
+
+    assert_eq!(
+        case.as_of(march(2, 8, 59).time_ms).unwrap(),
+        None,
+        "before it existed"
+    );
+    let minute = 60_000;
+    let checkpoints = [
+        march(2, 9, 0).time_ms,
+        march(2, 9, 5).time_ms - 1,
+        march(2, 9, 5).time_ms,
+        march(2, 12, 0).time_ms,
+        march(3, 10, 0).time_ms + minute - 1,
+        march(5, 14, 10).time_ms,
+        march(6, 0, 0).time_ms,
+        march(10, 0, 0).time_ms,
+        march(12, 16, 45).time_ms + 1,
+        march(31, 23, 59).time_ms,
+    ];
+    for at in checkpoints {
+        let expected = &states.iter().rev().find(|(start, _)| *start <= at).unwrap().1;
+        let past = case.as_of(at).unwrap().unwrap();
+        assert_eq!(&past.case, expected, "as of {at}");
+        assert_eq!(past.held_back, 0);
+        assert_eq!(
+            past.changes,
+            states.iter().filter(|(start, _)| *start <= at).count()
+        );
+    }
+
+    // The same, field by field, as a reader would check it.
+    let as_of = |case: &mut CaseFile, day, hour, minute| {
+        case.as_of(march(day, hour, minute).time_ms)
+            .unwrap()
+            .unwrap()
+            .case
+    };
+    let day2 = as_of(&mut case, 2, 18, 0);
+    assert_eq!(
+        (day2.person.commune.as_str(), day2.person.phone.as_str()),
+        ("Felletin", "")
+    );
+    assert_eq!(day2.visits.len(), 1);
+    assert_eq!(day2.visits[0].note, "Dossier RSA à compléter.");
+    assert_eq!(day2.procedures[0].status, ProcedureStatus::ToDo);
+    let day4 = as_of(&mut case, 4, 0, 0);
+    assert_eq!(day4.person.commune, "Aubusson");
+    assert_eq!(day4.visits[0].note, "Dossier RSA à compléter.");
+    let day5 = as_of(&mut case, 5, 14, 15);
+    assert_eq!(day5.visits[0].note, "Dossier RSA complet, envoyé le 5.");
+    assert_eq!(day5.procedures[0].status, ProcedureStatus::ToDo);
+    let day6 = as_of(&mut case, 6, 0, 0);
+    assert_eq!(day6.procedures[0].status, ProcedureStatus::Submitted);
+    assert!(
+        day6.visits.iter().all(|v| v.id != second_id),
+        "a visit added on the 9th shows on the 6th"
+    );
+    let day10 = as_of(&mut case, 10, 0, 0);
+    assert!(day10.visits.iter().any(|v| v.id == second_id));
+    assert!(!day10.visits.iter().any(|v| v.archived));
+
+    let future = case.as_of(i64::MAX).unwrap().unwrap();
+    assert_eq!(future.case, case.view());
+    assert_eq!(
+        future.heads,
+        case.heads().iter().map(ToString::to_string).collect::<Vec<_>>()
+    );
+    assert_eq!(future.changes, script.len() + 1);
+}
+
+#[test]
+fn a_change_stamped_before_a_date_that_builds_on_a_later_one_is_held_back() {
+    let (mut a, mut b, visit_id, procedure) = two_devices();
+    // Anne submits the procedure at 10:30; her colleague's tablet, whose clock
+    // is twenty minutes behind, receives that and then edits the note,
+    // stamping it 10:20.
+    a.apply(
+        &set_status(procedure, ProcedureStatus::Submitted),
+        &ctx("Anne", 30),
+    )
+    .unwrap();
+    exchange(&mut a, &mut b);
+    let note = Edit::EditVisit {
+        id: visit_id,
+        patch: VisitPatch {
+            note: Some("Dossier RSA envoyé.".into()),
+            ..VisitPatch::default()
+        },
+    };
+    b.apply(&note, &ctx("Bruno", 20)).unwrap();
+    exchange(&mut a, &mut b);
+
+    let at_25 = a.as_of(ctx("Anne", 25).time_ms).unwrap().unwrap();
+    assert_eq!(at_25.held_back, 1);
+    assert_eq!(at_25.case.procedures[0].status, ProcedureStatus::InProgress);
+    assert_eq!(at_25.case.visits[0].note, "Dossier RSA à compléter.");
+    let at_30 = a.as_of(ctx("Anne", 30).time_ms).unwrap().unwrap();
+    assert_eq!(at_30.held_back, 0);
+    assert_eq!(at_30.case, a.view());
+    assert_eq!(at_30.case.visits[0].note, "Dossier RSA envoyé.");
+}

@@ -4,8 +4,9 @@
 //! device go into [`CaseFile::load`] / [`CaseFile::merge_bytes`]; a typed
 //! [`Edit`] goes into [`CaseFile::apply`] and comes out as one Automerge change
 //! ([`AppliedChange`]) for the store to persist; [`CaseFile::view`],
-//! [`CaseFile::history`] and [`CaseFile::conflicts`] read it back. The device
-//! (actor), the worker and the time of every change are passed in, never read
+//! [`CaseFile::history`], [`CaseFile::as_of`] (the file as it stood at a
+//! date) and [`CaseFile::conflicts`] read it back. The device (actor), the
+//! worker and the time of every change are passed in, never read
 //! from the environment, so everything here is deterministic and testable.
 
 mod case_file;
@@ -26,7 +27,7 @@ pub use edit::{
 };
 pub use error::CoreError;
 pub use field::{FieldKind, FieldPath, Section};
-pub use history::{Conflict, ConflictValue, HistoryEntry};
+pub use history::{CaseFileAsOf, Conflict, ConflictValue, HistoryEntry};
 pub use ids::{CaseId, CommentId, DeviceId, ProcedureId, TaskId, VisitId, Writer};
 pub use model::{
     Agency, CaseFileView, Comment, Consent, Person, Procedure, ProcedureStatus, Review, Task, Visit,

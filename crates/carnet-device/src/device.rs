@@ -6,9 +6,9 @@ use std::fmt;
 use std::path::Path;
 
 use carnet_core::{
-    CaseFile, CaseFileView, CaseId, Conflict, ConsentRecord, Day, Edit, EditContext, FieldPath, HistoryEntry,
-    LocalDateTime, NewPerson, NewProcedure, NewTask, NewVisit, PersonPatch, ProcedureId, ProcedurePatch,
-    TaskId, TaskPatch, VisitId, VisitPatch,
+    CaseFile, CaseFileAsOf, CaseFileView, CaseId, Conflict, ConsentRecord, Day, Edit, EditContext, FieldPath,
+    HistoryEntry, LocalDateTime, NewPerson, NewProcedure, NewTask, NewVisit, PersonPatch, ProcedureId,
+    ProcedurePatch, TaskId, TaskPatch, VisitId, VisitPatch,
 };
 use carnet_store::{CaseSummary, CaseloadFilter, DeviceIdentity, DueTask, KdfParams, ReindexReport, Store};
 use serde::{Deserialize, Serialize};
@@ -48,6 +48,50 @@ impl Clock for SystemClock {
             local,
         }
     }
+}
+
+/// The instant a date written in local time stands for, in milliseconds
+/// since the Unix epoch: `YYYY-MM-DD` is the end of that day (its last
+/// millisecond) and `YYYY-MM-DDTHH:MM` the end of that minute, so "as of the
+/// 5th" or "as of 14:30" includes what was written during that day or minute,
+/// as history shows it to the minute.
+///
+/// # Errors
+/// [`DeviceError::Input`] for text in neither form.
+pub fn local_instant_ms(text: &str) -> Res<i64> {
+    end_of_local(text, &chrono::Local)
+}
+
+fn end_of_local<Tz: chrono::TimeZone>(text: &str, zone: &Tz) -> Res<i64> {
+    use chrono::{Duration, NaiveDateTime, NaiveTime};
+    let text = text.trim();
+    let parse_day = |day: &Day| {
+        chrono::NaiveDate::parse_from_str(day.as_str(), "%Y-%m-%d")
+            .map_err(|e| DeviceError::Input(e.to_string()))
+    };
+    // The start of the next day or minute, less one millisecond.
+    let next: NaiveDateTime = if text.len() == 10 {
+        let day = parse_day(&Day::parse(text)?)?;
+        day.and_time(NaiveTime::MIN) + Duration::days(1)
+    } else {
+        let at = LocalDateTime::parse(text).map_err(|_| {
+            DeviceError::Input(format!(
+                "{text:?} is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-03-14 or 2026-03-14T09:30"
+            ))
+        })?;
+        NaiveDateTime::parse_from_str(at.as_str(), "%Y-%m-%dT%H:%M")
+            .map_err(|e| DeviceError::Input(e.to_string()))?
+            + Duration::minutes(1)
+    };
+    // A local time skipped by a change to summer time does not exist: the
+    // next hour's start is taken then. One repeated in autumn is the later one.
+    let instant = (0..=2)
+        .find_map(|hours| {
+            zone.from_local_datetime(&(next + Duration::hours(hours)))
+                .latest()
+        })
+        .ok_or_else(|| DeviceError::Input(format!("{text:?} is not a time in this time zone")))?;
+    Ok(instant.timestamp_millis() - 1)
 }
 
 /// A case file with everything a screen needs to show it.
@@ -403,6 +447,24 @@ impl Device {
     pub fn history(&self, case: &str) -> Res<Vec<HistoryEntry>> {
         let id = self.store.find_case(case)?;
         Ok(self.store.load(id)?.file.history())
+    }
+
+    /// The case file as it stood at `time_ms` (milliseconds since the Unix
+    /// epoch; see [`local_instant_ms`] for a date people write): the changes
+    /// stamped at or before it, leaving out any that build on a change stamped
+    /// after it (see [`CaseFile::as_of`]). A time in the future gives the
+    /// case file as it is now.
+    ///
+    /// # Errors
+    /// Not found (also [`DeviceError::NotFoundAtDate`] when the case file
+    /// did not exist yet at that time), corrupt; store errors.
+    pub fn case_as_of(&self, case: &str, time_ms: i64) -> Res<CaseFileAsOf> {
+        let id = self.store.find_case(case)?;
+        self.store
+            .load(id)?
+            .file
+            .as_of(time_ms)?
+            .ok_or_else(|| DeviceError::NotFoundAtDate { id: id.to_string() })
     }
 
     /// The conflicts of one case file, or of every case file that has some.

@@ -123,3 +123,168 @@ fn a_blank_title_or_an_unknown_task_is_refused_and_changes_nothing() {
 
     assert_eq!(device.show(&case.to_string()).unwrap(), before);
 }
+
+/// A clock the test moves forward by hand.
+#[derive(Clone, Debug)]
+struct Hand(std::sync::Arc<std::sync::Mutex<Now>>);
+
+impl Hand {
+    /// Sets the time to a minute of 2026 in UTC (`YYYY-MM-DDTHH:MM`).
+    fn set(&self, local: &str) {
+        let ms = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M")
+            .unwrap()
+            .and_utc()
+            .timestamp_millis();
+        *self.0.lock().unwrap() = Now {
+            time_ms: ms,
+            local: LocalDateTime::parse(local).unwrap(),
+        };
+    }
+}
+
+impl Clock for Hand {
+    fn now(&self) -> Now {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+fn utc_ms(text: &str) -> i64 {
+    end_of_local(text, &chrono::Utc).unwrap()
+}
+
+#[test]
+fn a_case_file_as_of_a_date_shows_what_was_written_by_then() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut device = Device::init_with(
+        tmp.path(),
+        "passphrase",
+        "Anne",
+        "tablette",
+        KdfParams::INSECURE_FOR_TESTS,
+    )
+    .unwrap();
+    let hand = Hand(std::sync::Arc::new(std::sync::Mutex::new(Stopped.now())));
+    device.set_clock(Box::new(hand.clone()));
+
+    hand.set("2026-03-02T09:00");
+    let case = device
+        .add_person(NewPerson {
+            name: "Hélène Roux".into(),
+            commune: "Felletin".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id
+        .to_string();
+    hand.set("2026-03-02T09:30");
+    let (visit, _) = device
+        .add_visit(
+            &case,
+            VisitInput {
+                note: "Dossier RSA à compléter.".into(),
+                ..VisitInput::default()
+            },
+        )
+        .unwrap();
+    let (procedure, _) = device
+        .add_procedure(
+            &case,
+            NewProcedure {
+                id: ProcedureId::random(),
+                agency: carnet_core::Agency::Caf,
+                what: "RSA".into(),
+                status: carnet_core::ProcedureStatus::InProgress,
+                next_step: String::new(),
+                due: None,
+            },
+        )
+        .unwrap();
+    hand.set("2026-03-05T14:10");
+    device
+        .edit_visit(
+            &visit.to_string(),
+            VisitPatch {
+                note: Some("Dossier RSA envoyé.".into()),
+                ..VisitPatch::default()
+            },
+        )
+        .unwrap();
+    device
+        .set_procedure(
+            &procedure.to_string(),
+            ProcedurePatch {
+                status: Some(carnet_core::ProcedureStatus::Submitted),
+                ..ProcedurePatch::default()
+            },
+        )
+        .unwrap();
+    hand.set("2026-03-09T11:00");
+    device
+        .add_visit(
+            &case,
+            VisitInput {
+                note: "Point sur le dossier.".into(),
+                ..VisitInput::default()
+            },
+        )
+        .unwrap();
+
+    let err = device.case_as_of(&case, utc_ms("2026-03-01")).unwrap_err();
+    assert_eq!(err.kind(), "not_found", "{err}");
+    assert!(err.to_string().contains("not found at that date"), "{err}");
+    let err = device.case_as_of("abcdef12", utc_ms("2026-03-10")).unwrap_err();
+    assert_eq!(err.kind(), "not_found", "{err}");
+
+    let opened = device.case_as_of(&case, utc_ms("2026-03-02T09:00")).unwrap().case;
+    assert_eq!(
+        (opened.person.name.as_str(), opened.visits.len()),
+        ("Hélène Roux", 0)
+    );
+    let day2 = device.case_as_of(&case, utc_ms("2026-03-02")).unwrap();
+    assert_eq!(day2.changes, 3);
+    assert_eq!(day2.case.visits.len(), 1);
+    assert_eq!(day2.case.visits[0].note, "Dossier RSA à compléter.");
+    assert_eq!(
+        day2.case.procedures[0].status,
+        carnet_core::ProcedureStatus::InProgress
+    );
+    let minute_before = device.case_as_of(&case, utc_ms("2026-03-05T14:09")).unwrap().case;
+    assert_eq!(minute_before.visits[0].note, "Dossier RSA à compléter.");
+    let that_minute = device.case_as_of(&case, utc_ms("2026-03-05T14:10")).unwrap().case;
+    assert_eq!(that_minute.visits[0].note, "Dossier RSA envoyé.");
+    assert_eq!(
+        that_minute.procedures[0].status,
+        carnet_core::ProcedureStatus::Submitted
+    );
+    assert_eq!(
+        that_minute.visits.len(),
+        1,
+        "the visit of the 9th is not there yet"
+    );
+    let future = device.case_as_of(&case, utc_ms("2030-01-01")).unwrap();
+    let now = device.show(&case).unwrap();
+    assert_eq!(future.case, now.case);
+    assert_eq!(future.heads, now.heads);
+    assert_eq!(future.case.visits.len(), 2);
+}
+
+#[test]
+fn a_date_people_write_is_the_end_of_that_day_or_minute_in_local_time() {
+    let paris_winter = chrono::FixedOffset::east_opt(3600).unwrap();
+    let cases = [
+        ("2026-03-05", "2026-03-05T23:59:59.999+01:00"),
+        ("2026-03-05T14:10", "2026-03-05T14:10:59.999+01:00"),
+        ("2026-03-05 14:10", "2026-03-05T14:10:59.999+01:00"),
+        ("2026-12-31", "2026-12-31T23:59:59.999+01:00"),
+    ];
+    for (text, expected) in cases {
+        let expected = chrono::DateTime::parse_from_rfc3339(expected)
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(end_of_local(text, &paris_winter).unwrap(), expected, "{text}");
+    }
+    for bad in ["2026-02-30", "05/03/2026", "2026-03-05T25:00", "hier"] {
+        let err = end_of_local(bad, &paris_winter).unwrap_err();
+        assert_eq!(err.kind(), "invalid_input", "{bad}: {err}");
+    }
+}

@@ -29,6 +29,14 @@ pub enum DeviceError {
     /// Input the user gave is not usable.
     #[error("{0}")]
     Input(String),
+    /// The case file did not exist yet at the date asked for.
+    #[error(
+        "case file {id} was not found at that date: it did not exist yet; choose a later date (`carnet history` shows when it was opened)"
+    )]
+    NotFoundAtDate {
+        /// The case file.
+        id: String,
+    },
 }
 
 impl From<CoreError> for DeviceError {
@@ -45,6 +53,7 @@ impl DeviceError {
             DeviceError::Store(e) => e.kind(),
             DeviceError::File { .. } => "io",
             DeviceError::Input(_) => "invalid_input",
+            DeviceError::NotFoundAtDate { .. } => "not_found",
             DeviceError::Sync { retryable: true, .. } => "offline",
             DeviceError::Sync { retryable: false, .. } => "refused",
         }

@@ -6,9 +6,11 @@
 //! `carnet-core` (one Automerge change stamped with this device, the worker
 //! and the time), and saves the change with its index rows in one
 //! transaction. Queries (caseload, search, due tasks) read the index;
-//! `show`, `history` and `conflicts` load the document. Errors carry a stable
+//! `show`, `history`, `case_as_of` and `conflicts` load the document, and
+//! the CSV exports (`export_csv`) load every document. Errors carry a stable
 //! `kind` and a message for people ([`ApiError`]).
 
+mod csv_export;
 mod demo;
 mod device;
 mod error;
@@ -16,8 +18,14 @@ mod roster;
 mod team;
 
 pub use carnet_protocol::Role;
+pub use csv_export::{
+    CsvFilter, CsvSummary, CsvTable, LIST_SEPARATOR, NOTE_COLUMN, PROCEDURE_COLUMNS, UTF8_BOM, VISIT_COLUMNS,
+    neutralise,
+};
 pub use demo::{DemoSpec, build as build_demo};
-pub use device::{CaseConflicts, CaseDetail, Clock, Device, ImportOutcome, Now, SystemClock, VisitInput};
+pub use device::{
+    CaseConflicts, CaseDetail, Clock, Device, ImportOutcome, Now, SystemClock, VisitInput, local_instant_ms,
+};
 pub use error::{ApiError, DeviceError};
 pub use roster::TeamMember;
 pub use team::{HttpTransport, Invitation, SyncReport, SyncStatusView, Transport};

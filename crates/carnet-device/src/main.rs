@@ -11,7 +11,9 @@ use carnet_core::{
     Agency, ConsentRecord, Day, LocalDateTime, NewPerson, NewProcedure, NewTask, PersonPatch, ProcedureId,
     ProcedurePatch, ProcedureStatus, TaskId, TaskPatch, VisitKind, VisitPatch,
 };
-use carnet_device::{ApiError, Device, DeviceError, HttpTransport, Role, VisitInput};
+use carnet_device::{
+    ApiError, CsvFilter, CsvTable, Device, DeviceError, HttpTransport, Role, VisitInput, local_instant_ms,
+};
 use carnet_store::CaseloadFilter;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
@@ -56,10 +58,15 @@ enum Command {
     /// Follow-up tasks.
     #[command(subcommand)]
     Task(TaskCommand),
-    /// Every change of a case file: who, when, which device, what.
+    /// Every change of a case file: who, when, which device, what; or the
+    /// case file as it was at a date.
     History {
         /// Case file id (or its first characters).
         case: String,
+        /// Show the case file as it was at this local date (the end of that
+        /// day) or time (the end of that minute): YYYY-MM-DD[THH:MM].
+        #[arg(long)]
+        as_of: Option<String>,
     },
     /// Fields with concurrent values, in one case file or all.
     Conflicts {
@@ -75,7 +82,8 @@ enum Command {
         /// The settled value.
         value: String,
     },
-    /// Write case files out as JSON or as Automerge documents.
+    /// Write case files out as JSON or as Automerge documents, or the
+    /// caseload's visits or procedures as a CSV table (docs/EXPORTS.md).
     Export(ExportArgs),
     /// Merge `.automerge` files exported by another device (files or directories).
     Import {
@@ -368,16 +376,39 @@ enum ExportFormat {
     Automerge,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum CsvTableArg {
+    Visits,
+    Procedures,
+}
+
 #[derive(Args, Debug)]
 struct ExportArgs {
-    /// Case file id (or use --all).
+    /// Case file id (or use --all or --csv).
     case: Option<String>,
     /// Every case file, one file each in the --out directory.
     #[arg(long, conflicts_with = "case")]
     all: bool,
     #[arg(long, value_enum, default_value = "json")]
     format: ExportFormat,
-    /// A file (one case file) or a directory (--all). One JSON case file goes to standard output without it.
+    /// A table of every case file's visits or procedures, as CSV (UTF-8 with
+    /// a BOM, CRLF, columns in docs/EXPORTS.md).
+    #[arg(long, value_enum, conflicts_with_all = ["case", "all", "format"])]
+    csv: Option<CsvTableArg>,
+    /// With --csv: visits on or after this day (YYYY-MM-DD).
+    #[arg(long, requires = "csv")]
+    from: Option<String>,
+    /// With --csv: visits on or before this day (YYYY-MM-DD).
+    #[arg(long, requires = "csv")]
+    to: Option<String>,
+    /// With --csv: visits by this worker.
+    #[arg(long, requires = "csv")]
+    worker: Option<String>,
+    /// With --csv visits: add the text of the notes (left out by default).
+    #[arg(long, requires = "csv")]
+    with_notes: bool,
+    /// A file (one case file, or the CSV table) or a directory (--all). One
+    /// JSON case file or the CSV table goes to standard output without it.
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -537,7 +568,35 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Visit(cmd) => visit(&mut device, &out, cmd),
         Command::Procedure(cmd) => procedure(&mut device, &out, cmd),
         Command::Task(cmd) => task(&mut device, &out, cmd),
-        Command::History { case } => {
+        Command::History {
+            case,
+            as_of: Some(as_of),
+        } => {
+            let instant = api(local_instant_ms(&as_of))?;
+            let past = api(device.case_as_of(&case, instant))?;
+            out.print(&past, || {
+                let detail = carnet_device::CaseDetail {
+                    case: past.case.clone(),
+                    conflicts: Vec::new(),
+                    heads: past.heads.clone(),
+                };
+                let mut text = format!(
+                    "as of {} ({} change(s))\n",
+                    format_ms(past.as_of_ms),
+                    past.changes
+                );
+                if past.held_back > 0 {
+                    text.push_str(&format!(
+                        "{} change(s) dated earlier are left out: they build on a later change \
+                         (a device's clock was behind)\n",
+                        past.held_back
+                    ));
+                }
+                text.push_str(&show_text(&detail));
+                text
+            })
+        }
+        Command::History { case, as_of: None } => {
             let history = api(device.history(&case))?;
             out.print(&history, || {
                 history
@@ -1004,6 +1063,9 @@ fn task(device: &mut Device, out: &Out, cmd: TaskCommand) -> Result<(), ApiError
 }
 
 fn export(device: &Device, out: &Out, args: ExportArgs) -> Result<(), ApiError> {
+    if let Some(table) = args.csv {
+        return export_csv(device, out, table, args);
+    }
     let ids: Vec<String> = match (&args.case, args.all) {
         (Some(case), false) => vec![case.clone()],
         (None, true) => api(device.case_ids())?.iter().map(ToString::to_string).collect(),
@@ -1049,6 +1111,56 @@ fn export(device: &Device, out: &Out, args: ExportArgs) -> Result<(), ApiError> 
     out.print(&serde_json::json!({ "written": written }), || {
         format!("{} file(s) written", written.len())
     })
+}
+
+fn export_csv(device: &Device, out: &Out, table: CsvTableArg, args: ExportArgs) -> Result<(), ApiError> {
+    let day = |text: &Option<String>| core(text.as_deref().map(Day::parse).transpose());
+    let filter = CsvFilter {
+        from: day(&args.from)?,
+        to: day(&args.to)?,
+        worker: args.worker.clone(),
+        with_notes: args.with_notes,
+    };
+    if let (Some(from), Some(to)) = (&filter.from, &filter.to)
+        && from > to
+    {
+        return Err(input(&format!(
+            "--from {from} is after --to {to}: nothing could match"
+        )));
+    }
+    let table = match table {
+        CsvTableArg::Visits => CsvTable::Visits,
+        CsvTableArg::Procedures => CsvTable::Procedures,
+    };
+    if filter.with_notes && table == CsvTable::Procedures {
+        return Err(input(
+            "--with-notes goes with --csv visits: procedures have no notes",
+        ));
+    }
+    let Some(path) = &args.out else {
+        if out.json {
+            return Err(input(
+                "--json reports on a file: give --out FILE (without it the CSV itself goes to standard output)",
+            ));
+        }
+        let stdout = std::io::stdout().lock();
+        api(device.export_csv(table, &filter, stdout))?;
+        return Ok(());
+    };
+    let mut bytes = Vec::new();
+    let summary = api(device.export_csv(table, &filter, &mut bytes))?;
+    write_atomically(path, &bytes)?;
+    let written = path.display().to_string();
+    out.print(
+        &serde_json::json!({ "written": written, "table": summary.table, "rows": summary.rows,
+                             "case_files": summary.case_files }),
+        || {
+            format!(
+                "{} row(s) from {} case file(s) written to {written}",
+                summary.rows, summary.case_files
+            )
+        },
+    )
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
