@@ -138,6 +138,7 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
                 task_due_by,
                 open_procedures: a.filter.open_procedures,
                 conflicts: false,
+                include_archived: false,
                 limit: Some(limit),
                 offset: a.offset,
             };

@@ -12,7 +12,8 @@
 //!                          reviewed_by|null, reviewed_at|null } },
 //!   procedures: { "<uuid>": { agency, what, status, next_step, due|null } },
 //!   tasks:    { "<uuid>": { title, due|null, done, assignee } },
-//!   comments: { "<uuid>": { author, at, text } } }
+//!   comments: { "<uuid>": { author, at, text } },
+//!   archived }          // absent until first archived: read as false
 //! ```
 //!
 //! Growing collections are maps keyed by UUID so concurrent additions never
@@ -423,6 +424,9 @@ impl CaseFile {
                     doc.update_text(&text, note)?;
                 }
             }
+            Edit::ArchiveCase { archived } => {
+                doc.put(ROOT, "archived", *archived)?;
+            }
             Edit::ArchiveVisit { id, archived } => {
                 let o = item(doc, "visits", "visit", id.as_uuid())?;
                 doc.put(&o, "archived", *archived)?;
@@ -584,7 +588,21 @@ impl CaseFile {
             procedures,
             tasks,
             comments,
+            archived: get_bool(doc, &ROOT, "archived"),
         }
+    }
+
+    /// When the case file was created: the timestamp (milliseconds since the
+    /// Unix epoch, the creating device's clock) of its first change, the one
+    /// without dependencies; `None` for a document without changes.
+    #[must_use]
+    pub fn created_ms(&mut self) -> Option<i64> {
+        self.doc
+            .get_changes_meta(&[])
+            .into_iter()
+            .filter(|m| m.deps.is_empty())
+            .map(|m| m.timestamp)
+            .min()
     }
 
     /// Every change with who, when, which device and what it touched, oldest first.

@@ -655,3 +655,42 @@ fn a_change_stamped_before_a_date_that_builds_on_a_later_one_is_held_back() {
     assert_eq!(at_30.case, a.view());
     assert_eq!(at_30.case.visits[0].note, "Dossier RSA envoyé.");
 }
+
+#[test]
+fn a_case_file_is_archived_and_brought_back_and_older_documents_read_as_not_archived() {
+    // A document written before the flag existed has no `archived` key.
+    let (mut a, b, _, _) = two_devices();
+    assert!(a.doc.get(ROOT, "archived").unwrap().is_none());
+    assert!(!a.view().archived);
+
+    let change = a
+        .apply(&Edit::ArchiveCase { archived: true }, &ctx("Lea", 5))
+        .unwrap();
+    assert!(a.view().archived);
+    assert_eq!(Edit::ArchiveCase { archived: true }.label(), "case.archive");
+    let last = a.history().pop().unwrap();
+    assert_eq!(
+        (last.label.as_str(), last.worker.as_deref()),
+        ("case.archive", Some("Lea"))
+    );
+
+    // The flag travels as one change, and nothing else in the file moves.
+    let mut b = b;
+    b.receive_changes(&change.bytes).unwrap();
+    let (seen_by_a, seen_by_b) = (a.view(), b.view());
+    assert!(seen_by_b.archived);
+    assert_eq!(seen_by_a.visits, seen_by_b.visits);
+    assert_eq!(seen_by_a.procedures, seen_by_b.procedures);
+
+    a.apply(&Edit::ArchiveCase { archived: false }, &ctx("Lea", 6))
+        .unwrap();
+    assert!(!a.view().archived);
+}
+
+#[test]
+fn creation_time_is_the_first_change_stamp() {
+    let (mut a, _, _, _) = two_devices();
+    assert_eq!(a.created_ms(), Some(ctx("Anne", 0).time_ms));
+    let mut reloaded = CaseFile::load(&a.save(), DeviceId::random()).unwrap();
+    assert_eq!(reloaded.created_ms(), Some(ctx("Anne", 0).time_ms));
+}

@@ -244,6 +244,12 @@ pub enum Edit {
         /// The text.
         text: String,
     },
+    /// Archive (or bring back) the whole case file: it leaves the default
+    /// caseload list but stays searchable. Nothing is deleted.
+    ArchiveCase {
+        /// Archived or not.
+        archived: bool,
+    },
     /// Settle a conflict: write one value that supersedes every concurrent one.
     Resolve {
         /// The field.
@@ -272,6 +278,7 @@ impl Edit {
             Edit::EditTask { .. } => "task.edit",
             Edit::AddComment { .. } => "comment.add",
             Edit::Resolve { .. } => "conflict.resolve",
+            Edit::ArchiveCase { .. } => "case.archive",
         }
     }
 }

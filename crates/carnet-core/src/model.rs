@@ -154,6 +154,10 @@ pub struct CaseFileView {
     pub tasks: Vec<Task>,
     /// Comments, oldest first.
     pub comments: Vec<Comment>,
+    /// Archived case files are left out of the default caseload list (no
+    /// contact for a long time; see `carnet retention`) but kept and
+    /// searchable. False in documents written before the flag existed.
+    pub archived: bool,
 }
 
 /// Who the case file is about.

@@ -104,7 +104,7 @@ impl CsvFilter {
 
     /// Whether a visit is in the period and by the worker asked for. A
     /// visit without a date is left out as soon as a period is given.
-    fn keeps(&self, visit: &Visit) -> bool {
+    pub(crate) fn keeps(&self, visit: &Visit) -> bool {
         let day = visit.at.as_ref().map(carnet_core::LocalDateTime::day);
         let in_period = match (&self.from, &self.to) {
             (None, None) => true,

@@ -357,6 +357,16 @@ impl Device {
         self.edit(case, &Edit::ArchiveVisit { id, archived })
     }
 
+    /// Archives a whole case file (or brings it back): it leaves the default
+    /// caseload list but stays searchable. Nothing is deleted.
+    ///
+    /// # Errors
+    /// Not found; store errors.
+    pub fn archive_case(&mut self, case: &str, archived: bool) -> Res<CaseFileView> {
+        let id = self.store.find_case(case)?;
+        self.edit(id, &Edit::ArchiveCase { archived })
+    }
+
     /// Signs off a visit as reviewed by this device's worker.
     ///
     /// # Errors

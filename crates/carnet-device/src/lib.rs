@@ -7,14 +7,17 @@
 //! and the time), and saves the change with its index rows in one
 //! transaction. Queries (caseload, search, due tasks) read the index;
 //! `show`, `history`, `case_as_of` and `conflicts` load the document, and
-//! the CSV exports (`export_csv`) load every document. Errors carry a stable
-//! `kind` and a message for people ([`ApiError`]).
+//! the CSV exports (`export_csv`), the statistics of a period
+//! (`statistics`) and the retention list (`retention`) load every document. Errors carry a stable `kind` and a
+//! message for people ([`ApiError`]).
 
 mod csv_export;
 mod demo;
 mod device;
 mod error;
+mod retention;
 mod roster;
+mod stats;
 mod team;
 
 pub use carnet_protocol::Role;
@@ -27,5 +30,7 @@ pub use device::{
     CaseConflicts, CaseDetail, Clock, Device, ImportOutcome, Now, SystemClock, VisitInput, local_instant_ms,
 };
 pub use error::{ApiError, DeviceError};
+pub use retention::{ContactSource, Dormant, RetentionReport};
 pub use roster::TeamMember;
+pub use stats::{OverdueTask, Statistics, StatsFilter, WeekCount, compute as compute_statistics};
 pub use team::{HttpTransport, Invitation, SyncReport, SyncStatusView, Transport};

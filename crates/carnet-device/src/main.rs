@@ -12,7 +12,8 @@ use carnet_core::{
     ProcedurePatch, ProcedureStatus, TaskId, TaskPatch, VisitKind, VisitPatch,
 };
 use carnet_device::{
-    ApiError, CsvFilter, CsvTable, Device, DeviceError, HttpTransport, Role, VisitInput, local_instant_ms,
+    ApiError, CsvFilter, CsvTable, Device, DeviceError, HttpTransport, Role, Statistics, StatsFilter,
+    VisitInput, local_instant_ms,
 };
 use carnet_store::CaseloadFilter;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -85,6 +86,27 @@ enum Command {
     /// Write case files out as JSON or as Automerge documents, or the
     /// caseload's visits or procedures as a CSV table (docs/EXPORTS.md).
     Export(ExportArgs),
+    /// Activity figures of a period: visits per ISO week, time spent, visits
+    /// by kind, people reached per commune, their procedures by agency and
+    /// status, overdue tasks (rules in docs/EXPORTS.md).
+    Stats {
+        /// Visits on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Visits on or before this day (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        /// Visits by this worker, and tasks assigned to them.
+        #[arg(long)]
+        worker: Option<String>,
+    },
+    /// Case files with no contact (last visit, or creation without a visit)
+    /// for some months, to archive with `carnet person archive`.
+    Retention {
+        /// Months without contact.
+        #[arg(long, default_value_t = 24)]
+        months: u32,
+    },
     /// Merge `.automerge` files exported by another device (files or directories).
     Import {
         /// Files or directories.
@@ -211,10 +233,22 @@ enum PersonCommand {
         /// Only case files with conflicts.
         #[arg(long)]
         conflicts: bool,
+        /// Archived case files too (left out by default).
+        #[arg(long)]
+        archived: bool,
         #[arg(long)]
         limit: Option<u32>,
         #[arg(long, default_value_t = 0)]
         offset: u32,
+    },
+    /// Archive a case file (no contact for a long time; see `carnet
+    /// retention`): it leaves the caseload list but stays searchable.
+    Archive {
+        /// Case file id.
+        case: String,
+        /// Bring it back instead.
+        #[arg(long)]
+        undo: bool,
     },
     /// One case file in full.
     Show {
@@ -648,6 +682,41 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             })
         }
         Command::Export(args) => export(&device, &out, args),
+        Command::Stats { from, to, worker } => {
+            let day = |text: Option<String>| core(text.as_deref().map(Day::parse).transpose());
+            let filter = StatsFilter {
+                from: day(from)?,
+                to: day(to)?,
+                worker,
+            };
+            let stats = api(device.statistics(&filter))?;
+            out.print(&stats, || stats_text(&stats))
+        }
+        Command::Retention { months } => {
+            let report = api(device.retention(months))?;
+            out.print(&report, || {
+                let mut t = format!(
+                    "{} case file(s) without contact for {months} months (last contact before {})\n",
+                    report.case_files.len(),
+                    report.before
+                );
+                for d in &report.case_files {
+                    t.push_str(&format!(
+                        "{}  {:<28} {:<20} last contact {} ({}){}\n",
+                        short(&d.case_id.to_string()),
+                        d.person,
+                        d.commune,
+                        d.last_contact,
+                        match d.source {
+                            carnet_device::ContactSource::Visit => "visit",
+                            carnet_device::ContactSource::Created => "created, no visit",
+                        },
+                        if d.archived { "  archived" } else { "" }
+                    ));
+                }
+                t
+            })
+        }
         Command::Import { paths } => import(&mut device, &out, &paths),
         Command::Reindex => {
             let report = api(device.reindex())?;
@@ -756,6 +825,7 @@ fn person(device: &mut Device, out: &Out, cmd: PersonCommand) -> Result<(), ApiE
             due_within,
             open_procedures,
             conflicts,
+            archived,
             limit,
             offset,
         } => {
@@ -767,6 +837,7 @@ fn person(device: &mut Device, out: &Out, cmd: PersonCommand) -> Result<(), ApiE
                 task_due_by,
                 open_procedures,
                 conflicts,
+                include_archived: archived,
                 limit,
                 offset,
             };
@@ -780,6 +851,21 @@ fn person(device: &mut Device, out: &Out, cmd: PersonCommand) -> Result<(), ApiE
                 );
             }
             Ok(())
+        }
+        PersonCommand::Archive { case, undo } => {
+            let view = api(device.archive_case(&case, !undo))?;
+            out.print(&view, || {
+                format!(
+                    "{}  {} {}",
+                    view.id,
+                    view.person.name,
+                    if view.archived {
+                        "archived: left out of `person list` (see --archived), still found by search"
+                    } else {
+                        "is back on the caseload"
+                    }
+                )
+            })
         }
         PersonCommand::Show { case } => {
             let detail = api(device.show(&case))?;
@@ -801,7 +887,7 @@ fn print_people(out: &Out, people: &[carnet_store::CaseSummary]) -> Result<(), A
             .iter()
             .map(|p| {
                 format!(
-                    "{}  {:<28} {:<20} last visit {:<16} open procedures {}{}{}\n",
+                    "{}  {:<28} {:<20} last visit {:<16} open procedures {}{}{}{}\n",
                     short(&p.id.to_string()),
                     p.name,
                     p.commune,
@@ -815,7 +901,8 @@ fn print_people(out: &Out, people: &[carnet_store::CaseSummary]) -> Result<(), A
                         format!("  conflicts {}", p.conflicts)
                     } else {
                         String::new()
-                    }
+                    },
+                    if p.archived { "  archived" } else { "" }
                 )
             })
             .collect()
@@ -1161,6 +1248,106 @@ fn export_csv(device: &Device, out: &Out, table: CsvTableArg, args: ExportArgs) 
             )
         },
     )
+}
+
+fn stats_text(stats: &Statistics) -> String {
+    let f = &stats.filter;
+    let mut t = format!(
+        "period: {} to {}  worker: {}\n",
+        f.from.as_ref().map_or("the beginning", Day::as_str),
+        f.to.as_ref().map_or("no end", Day::as_str),
+        f.worker.as_deref().unwrap_or("everyone")
+    );
+    t.push_str(&format!(
+        "visits: {}  people reached: {}\ntime spent: {} h {:02} min ({} visit(s) without a duration)\n",
+        stats.visits,
+        stats.people,
+        stats.minutes / 60,
+        stats.minutes % 60,
+        stats.visits_without_duration
+    ));
+    let counts = |pairs: Vec<(String, usize)>| {
+        if pairs.is_empty() {
+            return "-".to_owned();
+        }
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    t.push_str(&format!(
+        "visits by kind: {}\n",
+        counts(
+            stats
+                .visits_by_kind
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect()
+        )
+    ));
+    t.push_str("visits per week:\n");
+    let widest = stats
+        .visits_per_week
+        .iter()
+        .map(|w| w.visits)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    for w in &stats.visits_per_week {
+        // A bar of at most 40 marks, so a busy week still fits a terminal.
+        let bar = "#".repeat((w.visits * 40).div_ceil(widest));
+        t.push_str(&format!("  {} ({})  {:>4}  {bar}\n", w.week, w.start, w.visits));
+    }
+    if stats.undated_visits > 0 {
+        t.push_str(&format!("  without a date  {:>4}\n", stats.undated_visits));
+    }
+    t.push_str("people reached per commune:\n");
+    for (commune, people) in &stats.people_by_commune {
+        let commune = if commune.is_empty() {
+            "(no commune)"
+        } else {
+            commune
+        };
+        t.push_str(&format!("  {commune:<28} {people:>4}\n"));
+    }
+    t.push_str(&format!(
+        "procedures of the people reached: {}\n  by agency: {}\n  by status: {}\n",
+        stats.procedures,
+        counts(
+            stats
+                .procedures_by_agency
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect()
+        ),
+        counts(
+            stats
+                .procedures_by_status
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect()
+        )
+    ));
+    t.push_str(&format!(
+        "overdue tasks (not done, due before {}): {}\n",
+        stats.overdue_before,
+        stats.overdue_tasks.len()
+    ));
+    for task in &stats.overdue_tasks {
+        t.push_str(&format!(
+            "  {}  {:<28} {}{}\n",
+            task.due,
+            task.person,
+            task.title,
+            if task.assignee.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", task.assignee)
+            }
+        ));
+    }
+    t
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {

@@ -52,8 +52,8 @@ pub(crate) fn project(conn: &Connection, file: &mut CaseFile) -> Result<CaseFile
         .min();
     conn.execute(
         "INSERT INTO caseload (case_id, name, sort_key, commune, commune_key, last_visit, visits,
-                               open_procedures, next_task_due, conflicts, read_only)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                               open_procedures, next_task_due, conflicts, read_only, archived)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             key,
             view.person.name,
@@ -66,6 +66,7 @@ pub(crate) fn project(conn: &Connection, file: &mut CaseFile) -> Result<CaseFile
             next_task_due.map(|d| d.as_str()),
             conflicts.len() as i64,
             view.read_only.is_some(),
+            view.archived,
         ],
     )?;
     let row = conn.last_insert_rowid();

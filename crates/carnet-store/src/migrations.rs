@@ -33,6 +33,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "team roster and snapshots",
         sql: include_str!("migrations/0003_roster_snapshots.sql"),
     },
+    Migration {
+        version: 4,
+        name: "archived case files",
+        sql: include_str!("migrations/0004_archived_case_files.sql"),
+    },
 ];
 
 /// The schema version this code brings a database to.
@@ -94,6 +99,7 @@ mod tests {
             (1, 17_141_669_854_985_486_164),
             (2, 13_465_172_348_963_070_375),
             (3, 7_230_204_387_299_571_687),
+            (4, 5_001_456_929_850_153_416),
         ];
         fn fnv1a(text: &str) -> u64 {
             text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -108,6 +114,34 @@ mod tests {
                 "migration {version} was edited after it shipped"
             );
         }
+    }
+
+    #[test]
+    fn caseload_rows_from_before_the_archive_flag_read_as_not_archived() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for migration in MIGRATIONS.iter().filter(|m| m.version <= 3) {
+            conn.execute_batch(migration.sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute(
+            "INSERT INTO documents (case_id, snapshot, updated_ms) VALUES ('c', x'', 0)",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO caseload (case_id, name, sort_key, commune, commune_key, visits, open_procedures,
+                                   conflicts, read_only)
+             VALUES ('c', 'Hélène Roux', 'helene roux', 'Felletin', 'felletin', 0, 0, 0, 0)",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let archived: i64 = conn
+            .query_row("SELECT archived FROM caseload WHERE case_id = 'c'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(archived, 0);
     }
 
     #[test]

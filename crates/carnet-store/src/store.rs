@@ -63,6 +63,9 @@ pub struct CaseSummary {
     pub conflicts: i64,
     /// Whether a newer Carnet wrote it.
     pub read_only: bool,
+    /// Whether the case file is archived (left out of the caseload list
+    /// unless asked for; always found by search).
+    pub archived: bool,
 }
 
 /// Filters for the caseload list.
@@ -76,6 +79,8 @@ pub struct CaseloadFilter {
     pub open_procedures: bool,
     /// Only case files with conflicts.
     pub conflicts: bool,
+    /// Archived case files too (left out by default).
+    pub include_archived: bool,
     /// At most this many (all when `None`).
     pub limit: Option<u32>,
     /// Skip this many.
@@ -593,7 +598,8 @@ impl Store {
     pub fn caseload(&self, filter: &CaseloadFilter) -> Res<Vec<CaseSummary>> {
         let (filtered, args) = caseload_filter(filter);
         let mut sql = String::from(
-            "SELECT case_id, name, commune, last_visit, visits, open_procedures, next_task_due, conflicts, read_only
+            "SELECT case_id, name, commune, last_visit, visits, open_procedures, next_task_due, conflicts, read_only,
+                    archived
              FROM caseload WHERE 1 = 1",
         );
         sql.push_str(&filtered);
@@ -652,6 +658,9 @@ fn caseload_filter(filter: &CaseloadFilter) -> (String, Vec<String>) {
     if filter.conflicts {
         sql.push_str(" AND conflicts > 0");
     }
+    if !filter.include_archived {
+        sql.push_str(" AND archived = 0");
+    }
     (sql, args)
 }
 
@@ -667,7 +676,7 @@ impl Store {
         };
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.case_id, c.name, c.commune, c.last_visit, c.visits, c.open_procedures, c.next_task_due,
-                    c.conflicts, c.read_only
+                    c.conflicts, c.read_only, c.archived
              FROM search JOIN caseload c ON c.row = search.rowid
              WHERE search MATCH ?1
              ORDER BY bm25(search, 0.0, 10.0, 4.0, 1.0), c.sort_key
@@ -915,6 +924,7 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseSummary> {
         next_task_due: r.get(6)?,
         conflicts: r.get(7)?,
         read_only: r.get(8)?,
+        archived: r.get(9)?,
     })
 }
 

@@ -316,6 +316,39 @@ fn the_caseload_is_sorted_by_last_visit_and_filters() {
         vec!["Alice Durand"]
     );
 
+    // An archived case file leaves the default list and its count, stays in
+    // the list when asked for and in search, flagged, and the flag survives
+    // a reindex.
+    edit(&mut store, &mut b, Edit::ArchiveCase { archived: true });
+    let everyone = CaseloadFilter {
+        include_archived: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        names(&store, CaseloadFilter::default()),
+        vec!["Alice Durand", "Chloé Faure"]
+    );
+    assert_eq!(store.caseload_count(&CaseloadFilter::default()).unwrap(), 2);
+    assert_eq!(
+        names(&store, everyone.clone()),
+        vec!["Bernard Petit", "Alice Durand", "Chloé Faure"]
+    );
+    let flagged = |store: &Store| -> Vec<bool> {
+        store
+            .caseload(&everyone)
+            .unwrap()
+            .iter()
+            .map(|s| s.archived)
+            .collect()
+    };
+    assert_eq!(flagged(&store), [true, false, false]);
+    let found = store.search("bernard", 5).unwrap();
+    assert_eq!((found.len(), found[0].archived), (1, true));
+    store.reindex().unwrap();
+    assert_eq!(flagged(&store), [true, false, false]);
+    edit(&mut store, &mut b, Edit::ArchiveCase { archived: false });
+    assert_eq!(names(&store, CaseloadFilter::default()).len(), 3);
+
     let due = store.tasks_due(&Day::parse("2026-06-07").unwrap()).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!((due[0].task_id, due[0].name.as_str()), (task, "Alice Durand"));

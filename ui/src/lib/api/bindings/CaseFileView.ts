@@ -47,4 +47,10 @@ tasks: Array<Task>,
 /**
  * Comments, oldest first.
  */
-comments: Array<Comment>, };
+comments: Array<Comment>,
+/**
+ * Archived case files are left out of the default caseload list (no
+ * contact for a long time; see `carnet retention`) but kept and
+ * searchable. False in documents written before the flag existed.
+ */
+archived: boolean, };

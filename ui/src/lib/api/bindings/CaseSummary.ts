@@ -42,4 +42,9 @@ conflicts: number,
 /**
  * Whether a newer Carnet wrote it.
  */
-read_only: boolean, };
+read_only: boolean,
+/**
+ * Whether the case file is archived (left out of the caseload list
+ * unless asked for; always found by search).
+ */
+archived: boolean, };
