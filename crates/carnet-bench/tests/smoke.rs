@@ -1,0 +1,148 @@
+//! Each benchmark scenario at a small size, so the harness cannot rot. Only
+//! what cannot depend on the machine is asserted: the scenario ran to its
+//! end and its counts are sane. Timings are never asserted.
+
+// A panic is how a smoke run fails.
+#![allow(clippy::unwrap_used)]
+
+use carnet_bench::caseload::{self, CaseloadParams, QUERIES};
+use carnet_bench::{DemoNotebook, Team, day, join, quiet};
+use carnet_store::KdfParams;
+
+const PEOPLE: usize = 50;
+const SEED: u64 = 1;
+/// Cheap key derivation: the smoke runs measure nothing.
+const KDF: KdfParams = KdfParams::INSECURE_FOR_TESTS;
+
+fn notebook(people: usize) -> DemoNotebook {
+    DemoNotebook::prepare(people, SEED, KDF, None).unwrap()
+}
+
+#[test]
+fn caseload_runs_at_a_small_size() {
+    let params = CaseloadParams {
+        kdf: KDF,
+        heavy_visits: 20,
+        heavy_saves: 5,
+        ordinary_saves: 10,
+        search_repeats: 2,
+        cold_starts: 2,
+        open_repeats: 2,
+        page_size: 60,
+    };
+    let report = caseload::run(&notebook(PEOPLE), &params).unwrap();
+    let everyone = PEOPLE + 1; // the demo people and the large case file
+    assert_eq!(report.cold_start.runs.len(), 2);
+    assert_eq!(report.cold_start.rows, everyone);
+    assert_eq!(report.cold_start.count, everyone as u64);
+    assert_eq!(report.cold_start.kdf, KDF);
+    assert_eq!(report.searches.len(), QUERIES.len());
+    assert!(
+        report.searches.iter().any(|s| s.hits > 0),
+        "{:?}",
+        report.searches
+    );
+    assert_eq!(report.search_all.count, 2 * QUERIES.len());
+    assert_eq!(report.open_heavy.count, 2);
+    assert_eq!(report.save_growing.count, 20);
+    assert_eq!(report.save_heavy.count, 5);
+    assert_eq!(report.save_ordinary.count, 10);
+    let sizes = &report.sizes;
+    assert_eq!(sizes.case_files, everyone);
+    // The demo people's visits, the 20 + 5 of the large file and the 10 saved.
+    assert!(sizes.visits >= PEOPLE + 35, "{sizes:?}");
+    assert!(
+        sizes.note_bytes > 0 && sizes.text_bytes > sizes.note_bytes,
+        "{sizes:?}"
+    );
+    assert!(sizes.json_bytes > sizes.text_bytes, "{sizes:?}");
+    assert!(sizes.database_bytes > 0, "{sizes:?}");
+    assert!(report.to_string().contains("Scenario 1"));
+}
+
+#[test]
+fn a_quiet_sync_is_one_round_trip_whatever_the_caseload() {
+    let mut syncs = Vec::new();
+    for people in [5, PEOPLE] {
+        let mut team = Team::new(&notebook(people)).unwrap();
+        assert!(team.upload.traffic.bytes_up > 0);
+        syncs.push(quiet::run(&mut team).unwrap());
+    }
+    let (small, large) = (&syncs[0].sync, &syncs[1].sync);
+    for sync in [small, large] {
+        assert_eq!(sync.traffic.round_trips, 1, "{sync:?}");
+        assert_eq!(sync.traffic.requests("sync").count, 1, "{sync:?}");
+        assert!(
+            sync.traffic.bytes_up > 0 && sync.traffic.bytes_down > 0,
+            "{sync:?}"
+        );
+        // The wire carries the bodies and the HTTP around them.
+        assert!(sync.wire.up > sync.traffic.bytes_up, "{sync:?}");
+        assert!(sync.wire.down > sync.traffic.bytes_down, "{sync:?}");
+    }
+    assert_eq!(syncs[0].applied + syncs[1].applied, 0);
+    // Ten times the case files; the same request and answer, give or take a
+    // byte of a number's encoding.
+    assert!(
+        large.traffic.bytes_up <= small.traffic.bytes_up + 4,
+        "{small:?} {large:?}"
+    );
+    assert!(
+        large.traffic.bytes_down <= small.traffic.bytes_down + 4,
+        "{small:?} {large:?}"
+    );
+    let report = quiet::QuietReport { sizes: syncs };
+    assert!(report.to_string().contains("Scenario 3"));
+}
+
+#[test]
+fn a_days_work_uploads_at_least_the_floor() {
+    let mut team = Team::new(&notebook(PEOPLE)).unwrap();
+    let report = day::run(&mut team, 30, SEED).unwrap();
+    assert_eq!(report.visits, 30);
+    assert_eq!(report.syncs, 1);
+    assert!(report.sync.traffic.round_trips >= 1);
+    assert!(report.floor_bytes > 0);
+    assert!(report.floor_bytes < report.content_json_bytes);
+    assert!(report.note_bytes < report.content_json_bytes);
+    // Nothing can carry the new content in fewer bytes than zstd -19 of it.
+    assert!(
+        report.sync.traffic.bytes_up >= report.floor_bytes,
+        "{} B sent for a floor of {} B",
+        report.sync.traffic.bytes_up,
+        report.floor_bytes
+    );
+    // Each visit is one entry; they come back from the log to be counted.
+    assert_eq!(report.applied, 30);
+    assert!(report.to_string().contains("Scenario 2"));
+}
+
+#[test]
+fn a_new_device_joins_without_and_with_snapshots() {
+    let mut team = Team::new(&notebook(PEOPLE)).unwrap();
+    let report = join::run(&mut team, KDF, SEED).unwrap();
+    let (without, with) = (&report.without_snapshots, &report.with_snapshots);
+    for joined in [without, with] {
+        assert_eq!(joined.case_files, PEOPLE);
+        assert_eq!(joined.heads_checked, PEOPLE);
+        assert_eq!(joined.join.traffic.requests("join").count, 1);
+        assert!(joined.round_trips() >= 3, "{joined:?}");
+    }
+    // The demo people and the team roster.
+    assert!(
+        report.snapshot_setup.snapshots > PEOPLE,
+        "{:?}",
+        report.snapshot_setup
+    );
+    // Without snapshots every case file comes from the log; with them, the
+    // snapshots bring it and the log brings (almost) nothing.
+    assert!(without.applied >= PEOPLE, "{without:?}");
+    assert!(with.join.traffic.requests("snapshots").bytes_down > 0, "{with:?}");
+    assert!(with.applied < PEOPLE, "{with:?}");
+    assert!(
+        with.sync.traffic.bytes_down < without.sync.traffic.bytes_down,
+        "{without:?} {with:?}"
+    );
+    assert!(report.hub_database_bytes > 0);
+    assert!(report.to_string().contains("Scenario 4"));
+}
