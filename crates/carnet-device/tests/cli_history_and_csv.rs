@@ -5,14 +5,15 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 
 use carnet_core::{LocalDateTime, NewPerson, VisitPatch};
 use carnet_device::{Clock, Device, Now, VisitInput};
 use carnet_store::KdfParams;
 
-const PASSPHRASE: &str = "passphrase";
+mod common;
+use common::{PASSPHRASE, carnet};
 
 #[derive(Clone, Debug)]
 struct Hand(Arc<Mutex<Now>>);
@@ -78,16 +79,6 @@ fn notebook(dir: &Path) -> String {
     };
     device.add_visit(&case, later).unwrap();
     case
-}
-
-fn carnet(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_carnet"))
-        .args(args)
-        .env("CARNET_DATA", dir)
-        .env("CARNET_PASSPHRASE", PASSPHRASE)
-        .env("TZ", "UTC")
-        .output()
-        .unwrap()
 }
 
 fn json(output: &Output) -> serde_json::Value {

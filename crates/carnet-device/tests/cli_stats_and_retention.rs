@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use std::sync::{Arc, Mutex};
 
@@ -13,7 +13,8 @@ use carnet_core::{Day, LocalDateTime, NewPerson};
 use carnet_device::{Clock, Device, Now, StatsFilter, VisitInput};
 use carnet_store::KdfParams;
 
-const PASSPHRASE: &str = "passphrase";
+mod common;
+use common::{PASSPHRASE, carnet};
 
 fn notebook(dir: &Path) -> Device {
     let mut device =
@@ -22,16 +23,6 @@ fn notebook(dir: &Path) -> Device {
         .demo(20, 5, Some(Day::parse("2026-06-01").unwrap()))
         .unwrap();
     device
-}
-
-fn carnet(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_carnet"))
-        .args(args)
-        .env("CARNET_DATA", dir)
-        .env("CARNET_PASSPHRASE", PASSPHRASE)
-        .env("TZ", "UTC")
-        .output()
-        .unwrap()
 }
 
 fn json(output: &Output) -> serde_json::Value {
