@@ -9,7 +9,9 @@
 //!   consent: { given, date|null, scope, recorded_by },
 //!   visits:  { "<uuid>": { at, worker, place, kind, present: [..], topics: [..],
 //!                          duration_min|null, note: Text, archived,
-//!                          reviewed_by|null, reviewed_at|null } },
+//!                          reviewed_by|null, reviewed_at|null,
+//!                          note_settled } },  // absent until a lead settles
+//!                                             // a concurrently edited note
 //!   procedures: { "<uuid>": { agency, what, status, next_step, due|null } },
 //!   tasks:    { "<uuid>": { title, due|null, done, assignee } },
 //!   comments: { "<uuid>": { author, at, text } },
@@ -23,7 +25,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, Prop, ROOT, ReadDoc, ScalarValue, Value};
+use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use uuid::Uuid;
 
 use crate::CoreError;
@@ -32,6 +34,7 @@ use crate::edit::{Edit, EditContext, NewPerson};
 use crate::field::{FieldKind, FieldPath, Section};
 use crate::history::{CaseFileAsOf, ChangeNote, Conflict, ConflictValue, DatedChange, HistoryEntry, cut_at};
 use crate::ids::{CaseId, CommentId, DeviceId, ProcedureId, TaskId, VisitId, Writer};
+use crate::merged::{NOTE_SETTLED, field_changes, merged_notes, touched_paths};
 use crate::model::{
     Agency, CaseFileView, Comment, Consent, Person, Procedure, ProcedureStatus, Review, Task, Visit,
     VisitKind,
@@ -625,17 +628,8 @@ impl CaseFile {
             .into_iter()
             .map(|(hash, deps, actor, time_ms, message)| {
                 let note = message.as_deref().and_then(ChangeNote::decode);
-                let patches = self.doc.diff(&deps, &[hash]);
-                let mut touched = BTreeSet::new();
-                for patch in patches {
-                    let mut path: Vec<String> = patch.path.iter().map(|(_, prop)| prop_text(prop)).collect();
-                    if let automerge::PatchAction::PutMap { key, .. } = &patch.action {
-                        path.push(key.clone());
-                    }
-                    // `visits/<id>/note` says enough; deeper parts are list and text positions.
-                    path.truncate(3);
-                    touched.insert(path.join("/"));
-                }
+                let touched = touched_paths(&mut self.doc, &deps, hash);
+                let fields = field_changes(&self.doc, &deps, hash, &touched);
                 HistoryEntry {
                     hash: hash.to_string(),
                     device: DeviceId::from_actor(&actor),
@@ -643,6 +637,7 @@ impl CaseFile {
                     time_ms,
                     label: note.map_or_else(|| "unknown".to_owned(), |n| n.label),
                     touched: touched.into_iter().collect(),
+                    fields,
                 }
             })
             .collect()
@@ -689,10 +684,12 @@ impl CaseFile {
         }))
     }
 
-    /// Every field holding concurrent values, with each value and its author.
+    /// Every field holding concurrent values, with each value and its
+    /// author, then every note two people edited concurrently that nobody
+    /// has settled since (see [`Conflict::parts`]).
     pub fn conflicts(&mut self) -> Vec<Conflict> {
         let mut found = Vec::new();
-        let mut authors: HashMap<ChangeHash, (Option<DeviceId>, Option<String>, i64)> = HashMap::new();
+        let mut authors = AuthorCache::new();
         for section in Section::ALL {
             let parents: Vec<(Option<Uuid>, ObjId)> = if section.has_items() {
                 items(&self.doc, section.key())
@@ -746,10 +743,12 @@ impl CaseFile {
                         field: path.to_string(),
                         shown,
                         values,
+                        parts: Vec::new(),
                     });
                 }
             }
         }
+        found.extend(merged_notes(&mut self.doc, &mut authors));
         found
     }
 }
@@ -772,9 +771,12 @@ fn load_doc(bytes: &[u8]) -> Res<AutoCommit> {
     })
 }
 
-fn author_of(
+/// Who wrote each change already looked up: device, worker, time.
+pub(crate) type AuthorCache = HashMap<ChangeHash, (Option<DeviceId>, Option<String>, i64)>;
+
+pub(crate) fn author_of(
     doc: &mut AutoCommit,
-    cache: &mut HashMap<ChangeHash, (Option<DeviceId>, Option<String>, i64)>,
+    cache: &mut AuthorCache,
     hash: ChangeHash,
 ) -> (Option<DeviceId>, Option<String>, i64) {
     cache
@@ -793,22 +795,16 @@ fn author_of(
         .clone()
 }
 
-fn prop_text(prop: &Prop) -> String {
-    match prop {
-        Prop::Map(key) => key.clone(),
-        Prop::Seq(index) => index.to_string(),
-    }
-}
-
 fn display_value(doc: &AutoCommit, value: &Value<'_>, id: &ObjId, kind: FieldKind) -> String {
     match value {
         Value::Object(ObjType::List) if kind == FieldKind::StrList => list_strings(doc, id).join(", "),
+        Value::Object(ObjType::Text) if kind == FieldKind::Text => doc.text(id).unwrap_or_default(),
         Value::Object(_) => String::new(),
         Value::Scalar(s) => scalar_text(s),
     }
 }
 
-fn scalar_text(s: &ScalarValue) -> String {
+pub(crate) fn scalar_text(s: &ScalarValue) -> String {
     match s {
         ScalarValue::Str(s) => s.to_string(),
         ScalarValue::Int(i) => i.to_string(),
@@ -991,6 +987,7 @@ fn check_birth_year(year: Option<i64>) -> Res<()> {
 }
 
 fn put_field(doc: &mut AutoCommit, parent: &ObjId, key: &str, kind: FieldKind, value: &str) -> Res<()> {
+    let raw = value;
     let value = value.trim();
     let invalid = |reason: String| CoreError::InvalidValue {
         field: key.to_owned(),
@@ -1051,6 +1048,14 @@ fn put_field(doc: &mut AutoCommit, parent: &ObjId, key: &str, kind: FieldKind, v
         FieldKind::Agency => doc.put(parent, key, Agency::parse(value)?.code())?,
         FieldKind::Status => doc.put(parent, key, ProcedureStatus::parse(value)?.code())?,
         FieldKind::VisitKind => doc.put(parent, key, VisitKind::parse(value)?.code())?,
+        FieldKind::Text => {
+            // The settled text replaces the merged one by the smallest edit,
+            // as typed; the mark makes this change touch the note even when
+            // the merged text is kept as it is.
+            let text = text_obj(doc, parent, key)?;
+            doc.update_text(&text, raw)?;
+            doc.put(parent, NOTE_SETTLED, true)?;
+        }
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::edit::{NewProcedure, NewTask, NewVisit, ProcedurePatch, TaskPatch, VisitPatch};
+use crate::history::FieldChange;
 
 fn ctx(worker: &str, minute: u32) -> EditContext {
     EditContext {
@@ -177,9 +178,33 @@ fn concurrent_notes_merge_and_concurrent_statuses_conflict_until_resolved() {
 
     let conflicts = a.conflicts();
     assert_eq!(conflicts, b.conflicts());
-    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts.len(), 2, "the status and the note: {conflicts:?}");
     let conflict = &conflicts[0];
     assert_eq!(conflict.field, format!("procedures/{procedure}/status"));
+    assert!(conflict.parts.is_empty());
+
+    // The note merged by character: each author's version, and who wrote which part.
+    let note = &conflicts[1];
+    assert_eq!(note.field, format!("visits/{visit_id}/note"));
+    assert_eq!(note.shown, *merged);
+    let versions: Vec<(&str, Option<&str>)> = note
+        .values
+        .iter()
+        .map(|v| (v.value.as_str(), v.worker.as_deref()))
+        .collect();
+    assert_eq!(versions, vec![(note_a, Some("Anne")), (note_b, Some("Bruno"))]);
+    let parts: Vec<(&str, Option<&str>)> = note
+        .parts
+        .iter()
+        .map(|p| (p.text.as_str(), p.worker.as_deref()))
+        .collect();
+    assert_eq!(
+        parts,
+        vec![
+            ("Urgent : ", Some("Bruno")),
+            ("Dossier RSA à compléter. Rappeler la CAF lundi.", Some("Anne")),
+        ]
+    );
     let mut seen: Vec<(String, Option<String>)> = conflict
         .values
         .iter()
@@ -203,10 +228,25 @@ fn concurrent_notes_merge_and_concurrent_statuses_conflict_until_resolved() {
         &ctx("Bruno", 20),
     )
     .unwrap();
+    assert_eq!(b.conflicts().len(), 1, "the note is still to settle");
+    let note_field: FieldPath = format!("visits/{visit_id}/note").parse().unwrap();
+    b.apply(
+        &Edit::Resolve {
+            field: note_field,
+            value: merged.clone(),
+        },
+        &ctx("Bruno", 21),
+    )
+    .unwrap();
     assert!(b.conflicts().is_empty());
     exchange(&mut a, &mut b);
     assert!(a.conflicts().is_empty());
     assert_eq!(a.view().procedures[0].status, ProcedureStatus::Submitted);
+    assert_eq!(
+        a.view().visits[0].note,
+        *merged,
+        "keeping the merged text changes nothing in it"
+    );
 }
 
 #[test]
@@ -693,4 +733,104 @@ fn creation_time_is_the_first_change_stamp() {
     assert_eq!(a.created_ms(), Some(ctx("Anne", 0).time_ms));
     let mut reloaded = CaseFile::load(&a.save(), DeviceId::random()).unwrap();
     assert_eq!(reloaded.created_ms(), Some(ctx("Anne", 0).time_ms));
+}
+
+#[test]
+fn a_case_file_edited_in_turn_has_no_merged_note() {
+    let (mut a, mut b, visit_id, _) = two_devices();
+    let edit = |note: &str| Edit::EditVisit {
+        id: visit_id,
+        patch: VisitPatch {
+            note: Some(note.into()),
+            ..Default::default()
+        },
+    };
+    a.apply(&edit("Dossier RSA complet."), &ctx("Anne", 10)).unwrap();
+    exchange(&mut a, &mut b);
+    b.apply(&edit("Dossier RSA complet. Envoyé."), &ctx("Bruno", 11))
+        .unwrap();
+    exchange(&mut a, &mut b);
+    assert!(a.conflicts().is_empty(), "{:?}", a.conflicts());
+}
+
+#[test]
+fn a_note_edited_again_after_a_merge_by_someone_who_saw_both_is_settled() {
+    let (mut a, mut b, visit_id, _) = two_devices();
+    let edit = |note: &str| Edit::EditVisit {
+        id: visit_id,
+        patch: VisitPatch {
+            note: Some(note.into()),
+            ..Default::default()
+        },
+    };
+    a.apply(&edit("Dossier RSA à compléter. Lundi."), &ctx("Anne", 10))
+        .unwrap();
+    b.apply(&edit("Urgent : Dossier RSA à compléter."), &ctx("Bruno", 11))
+        .unwrap();
+    exchange(&mut a, &mut b);
+    assert_eq!(a.conflicts().len(), 1);
+    a.apply(&edit("Urgent : Dossier RSA à compléter lundi."), &ctx("Anne", 12))
+        .unwrap();
+    exchange(&mut a, &mut b);
+    assert!(a.conflicts().is_empty());
+    assert!(b.conflicts().is_empty());
+}
+
+#[test]
+fn history_tells_each_field_before_and_after_and_a_note_word_by_word() {
+    let (mut a, _, visit_id, procedure) = two_devices();
+    a.apply(
+        &set_status(procedure, ProcedureStatus::Submitted),
+        &ctx("Anne", 10),
+    )
+    .unwrap();
+    a.apply(
+        &Edit::EditVisit {
+            id: visit_id,
+            patch: VisitPatch {
+                note: Some("Dossier RSA complet, envoyé.".into()),
+                ..Default::default()
+            },
+        },
+        &ctx("Anne", 11),
+    )
+    .unwrap();
+    let history = a.history();
+    let status = &history[history.len() - 2];
+    assert_eq!(status.label, "procedure.set");
+    assert_eq!(
+        status.fields,
+        vec![FieldChange {
+            field: format!("procedures/{procedure}/status"),
+            before: Some("in_progress".into()),
+            after: Some("submitted".into()),
+            diff: vec![],
+        }]
+    );
+    let note = &history[history.len() - 1];
+    assert_eq!(note.fields.len(), 1, "{:?}", note.fields);
+    let diff: Vec<(&str, &str)> = note.fields[0]
+        .diff
+        .iter()
+        .map(|p| (p.op.as_str(), p.text.as_str()))
+        .collect();
+    assert_eq!(
+        diff,
+        vec![
+            ("same", "Dossier RSA "),
+            ("removed", "à compléter."),
+            ("added", "complet, envoyé."),
+        ]
+    );
+    // The creation of the visit sets its fields from nothing.
+    let added = history.iter().find(|h| h.label == "visit.add").unwrap();
+    let place = added
+        .fields
+        .iter()
+        .find(|f| f.field == format!("visits/{visit_id}/place"))
+        .unwrap();
+    assert_eq!(
+        (place.before.as_deref(), place.after.as_deref()),
+        (None, Some("domicile"))
+    );
 }

@@ -34,6 +34,10 @@ pub enum FieldKind {
     Status,
     /// A visit kind code.
     VisitKind,
+    /// Automerge text (a visit's note): concurrent edits merge by character
+    /// instead of competing, so it is settled rather than chosen (see
+    /// [`crate::Conflict::parts`]).
+    Text,
 }
 
 /// The parts of a case file holding fields.
@@ -96,6 +100,7 @@ impl Section {
                 ("present", K::StrList),
                 ("topics", K::StrList),
                 ("duration_min", K::OptInt),
+                ("note", K::Text),
                 ("archived", K::Bool),
                 ("reviewed_by", K::OptStr),
                 ("reviewed_at", K::OptStr),
@@ -270,7 +275,7 @@ mod tests {
             ("procedures/status".to_owned(), "needs"),
             ("garden/x".to_owned(), "not a field path"),
             ("visits/not-a-uuid/place".to_owned(), "not a field path"),
-            (format!("visits/{id}/note"), "no field"),
+            (format!("visits/{id}/garden"), "no field"),
         ] {
             let err = text.parse::<FieldPath>().unwrap_err().to_string();
             assert!(err.contains(needle), "{text}: {err}");

@@ -41,7 +41,7 @@ impl ChangeNote {
 }
 
 /// One change in a case file's history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct HistoryEntry {
     /// The change hash (hex).
     pub hash: String,
@@ -55,6 +55,45 @@ pub struct HistoryEntry {
     pub label: String,
     /// The paths of what the change touched (`visits/<id>/note`…).
     pub touched: Vec<String>,
+    /// Each field the change set, with its value before and after (for a
+    /// note: what was added and removed).
+    #[serde(default)]
+    pub fields: Vec<FieldChange>,
+}
+
+/// What one change did to one field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldChange {
+    /// The field (`procedures/<id>/status`…).
+    pub field: String,
+    /// Its value just before, in text form; `None` when it did not exist yet
+    /// or for a note (see `diff`).
+    pub before: Option<String>,
+    /// Its value just after; `None` for a note (see `diff`).
+    pub after: Option<String>,
+    /// For a note: the text as a sequence of kept, added and removed parts
+    /// (word by word); empty for other fields.
+    pub diff: Vec<DiffPart>,
+}
+
+/// One part of a text diff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DiffPart {
+    /// `same`, `added` or `removed`.
+    pub op: String,
+    /// The text of the part.
+    pub text: String,
+}
+
+/// A stretch of a merged text written by one author.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TextPart {
+    /// The text.
+    pub text: String,
+    /// The device that wrote it.
+    pub device: Option<DeviceId>,
+    /// The worker who wrote it.
+    pub worker: Option<String>,
 }
 
 /// One value among several concurrent ones.
@@ -77,12 +116,17 @@ pub struct Conflict {
     pub field: String,
     /// The value shown everywhere until it is resolved.
     pub shown: String,
-    /// Every concurrent value with its author.
+    /// Every concurrent value with its author. For a note edited
+    /// concurrently: each author's version as they left it.
     pub values: Vec<ConflictValue>,
+    /// For a note: the merged text (`shown`) cut into the parts each author
+    /// wrote; empty for other fields.
+    #[serde(default)]
+    pub parts: Vec<TextPart>,
 }
 
 /// A case file as it stood at an instant (see [`crate::CaseFile::as_of`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct CaseFileAsOf {
     /// The instant, in milliseconds since the Unix epoch.
     pub as_of_ms: i64,

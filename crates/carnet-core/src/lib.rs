@@ -16,6 +16,7 @@ mod error;
 mod field;
 mod history;
 mod ids;
+mod merged;
 mod model;
 mod roster;
 
@@ -27,7 +28,7 @@ pub use edit::{
 };
 pub use error::CoreError;
 pub use field::{FieldKind, FieldPath, Section};
-pub use history::{CaseFileAsOf, Conflict, ConflictValue, HistoryEntry};
+pub use history::{CaseFileAsOf, Conflict, ConflictValue, DiffPart, FieldChange, HistoryEntry, TextPart};
 pub use ids::{CaseId, CommentId, DeviceId, ProcedureId, TaskId, VisitId, Writer};
 pub use model::{
     Agency, CaseFileView, Comment, Consent, Person, Procedure, ProcedureStatus, Review, Task, Visit,
