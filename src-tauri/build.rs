@@ -29,6 +29,19 @@ const COMMANDS: &[&str] = &[
     "team_join",
     "team_members",
     "settings_set",
+    "review_since",
+    "review_mark",
+    "visit_review",
+    "comment_add",
+    "conflicts",
+    "conflict_resolve",
+    "history",
+    "case_as_of",
+    "stats",
+    "export_csv",
+    "retention",
+    "case_archive",
+    "report_pdf",
 ];
 
 fn main() {

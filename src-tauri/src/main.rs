@@ -127,6 +127,19 @@ shell_commands!(
     team_join,
     team_members,
     settings_set,
+    review_since,
+    review_mark,
+    visit_review,
+    comment_add,
+    conflicts,
+    conflict_resolve,
+    history,
+    case_as_of,
+    stats,
+    export_csv,
+    retention,
+    case_archive,
+    report_pdf,
 );
 
 /// The notebook's directory: `CARNET_DIR` when set (the demo and the tests

@@ -487,7 +487,14 @@ impl World {
             }
             EditKind::Resolve => {
                 let conflict = &detail.conflicts[pick % detail.conflicts.len()];
-                let value = &conflict.values[(pick >> 8) % conflict.values.len()].value;
+                // A note is settled with its merged text: choosing one
+                // author's version drops the other's words on purpose,
+                // which the marker check below would take for a loss.
+                let value = if conflict.parts.is_empty() {
+                    &conflict.values[(pick >> 8) % conflict.values.len()].value
+                } else {
+                    &conflict.shown
+                };
                 let after = device
                     .resolve(&key, &conflict.field, value)
                     .with_context(|| format!("resolving {} with its value {value:?}", conflict.field))?;

@@ -128,8 +128,24 @@ fn three_devices_converge_through_the_hub_and_the_hub_sees_no_content() {
     for device in [&lead, &anne, &bruno] {
         let conflicts = device.json(&["conflicts"]);
         let fields = conflicts[0]["conflicts"].as_array().unwrap();
-        assert_eq!(fields.len(), 1, "{conflicts}");
+        assert_eq!(fields.len(), 2, "{conflicts}");
         assert_eq!(fields[0]["field"], format!("procedures/{procedure}/status"));
+        // The note merged by character, to settle: who wrote which part.
+        assert_eq!(fields[1]["field"], format!("visits/{visit}/note"));
+        let authors: Vec<(&str, &str)> = fields[1]["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["worker"].as_str().unwrap(), p["text"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            authors,
+            vec![
+                ("Bruno", "Urgent : "),
+                ("Léa", note.as_str()),
+                ("Anne", " Rappeler la CAF lundi."),
+            ]
+        );
         let status = device.json(&["status"]);
         assert_eq!(status["pending"], 0, "{status}");
         assert!(status["last_error"].is_null(), "{status}");

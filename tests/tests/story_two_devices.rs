@@ -119,8 +119,9 @@ fn concurrent_edits_merge_and_a_resolved_conflict_disappears_everywhere() {
     for device in [&anne, &bruno] {
         let conflicts = device.json(&["conflicts"]);
         let fields = conflicts[0]["conflicts"].as_array().unwrap();
-        assert_eq!(fields.len(), 1, "{conflicts}");
+        assert_eq!(fields.len(), 2, "the status and the note: {conflicts}");
         assert_eq!(fields[0]["field"], format!("procedures/{procedure}/status"));
+        assert_eq!(fields[1]["shown"], note, "the note's merged text");
         let mut values: Vec<(String, String)> = fields[0]["values"]
             .as_array()
             .unwrap()
@@ -151,7 +152,16 @@ fn concurrent_edits_merge_and_a_resolved_conflict_disappears_everywhere() {
         &format!("procedures/{procedure}/status"),
         "submitted",
     ]);
+    assert_eq!(
+        resolved["conflicts"].as_array().unwrap().len(),
+        1,
+        "the note is left"
+    );
+    // The note is settled as merged: its text stays as it is.
+    let visit = a["case"]["visits"][0]["id"].as_str().unwrap();
+    let resolved = bruno.json(&["resolve", &case, &format!("visits/{visit}/note"), note]);
     assert_eq!(resolved["conflicts"].as_array().unwrap().len(), 0);
+    assert_eq!(resolved["case"]["visits"][0]["note"], note);
     send(&bruno, &anne, &case, tmp.path(), "resolved");
     for device in [&anne, &bruno] {
         assert_eq!(device.json(&["conflicts"]).as_array().unwrap().len(), 0);

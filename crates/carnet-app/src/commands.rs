@@ -9,6 +9,7 @@
 //! command changes only together with the UI.
 
 pub mod args;
+pub mod lead;
 
 use carnet_core::{CaseFileView, NewProcedure, NewTask, ProcedureId, TaskId, VisitId};
 use carnet_device::{ApiError, CaseDetail, HttpTransport, TeamMember};
@@ -269,9 +270,11 @@ pub fn call(session: &mut Session, command: &str, input: Value) -> Res {
             }
             to_json(&session.state()?)
         }
-        other => Err(ApiError {
-            kind: "unknown_command".into(),
-            message: format!("there is no command {other:?}"),
+        other => lead::call(session, other, input).unwrap_or_else(|| {
+            Err(ApiError {
+                kind: "unknown_command".into(),
+                message: format!("there is no command {other:?}"),
+            })
         }),
     }
 }
@@ -311,6 +314,8 @@ pub fn visit_api_types(visitor: &mut impl TypeVisitor) {
     visitor.visit::<DueTask>();
     visitor.visit::<SyncLine>();
     visitor.visit::<TeamMember>();
+    // The lead's commands.
+    lead::visit_types(visitor);
     // Every failure.
     visitor.visit::<ApiError>();
 }

@@ -10,8 +10,8 @@
 //!   visits:  { "<uuid>": { at, worker, place, kind, present: [..], topics: [..],
 //!                          duration_min|null, note: Text, archived,
 //!                          reviewed_by|null, reviewed_at|null,
-//!                          note_settled } },  // absent until a lead settles
-//!                                             // a concurrently edited note
+//!                          note_settled } },  // a count, absent until a lead
+//!                                             // settles a concurrently edited note
 //!   procedures: { "<uuid>": { agency, what, status, next_step, due|null } },
 //!   tasks:    { "<uuid>": { title, due|null, done, assignee } },
 //!   comments: { "<uuid>": { author, at, text } },
@@ -610,9 +610,21 @@ impl CaseFile {
 
     /// Every change with who, when, which device and what it touched, oldest first.
     pub fn history(&mut self) -> Vec<HistoryEntry> {
+        self.history_since(&[])
+    }
+
+    /// The changes made since the document stood at `heads` (those that are
+    /// not among their ancestors), oldest first; every change when `heads`
+    /// is empty. Heads this document does not hold are left aside.
+    pub fn history_since(&mut self, heads: &[ChangeHash]) -> Vec<HistoryEntry> {
+        let known: Vec<ChangeHash> = heads
+            .iter()
+            .copied()
+            .filter(|h| self.doc.get_change_meta_by_hash(h).is_some())
+            .collect();
         let metas: Vec<_> = self
             .doc
-            .get_changes_meta(&[])
+            .get_changes_meta(&known)
             .into_iter()
             .map(|m| {
                 (
@@ -1054,7 +1066,13 @@ fn put_field(doc: &mut AutoCommit, parent: &ObjId, key: &str, kind: FieldKind, v
             // the merged text is kept as it is.
             let text = text_obj(doc, parent, key)?;
             doc.update_text(&text, raw)?;
-            doc.put(parent, NOTE_SETTLED, true)?;
+            // A count, so that every settling changes the value: a change
+            // that writes the value already there shows in no diff.
+            let settled = match scalar(doc, parent, NOTE_SETTLED) {
+                Some(ScalarValue::Int(n)) => n,
+                _ => 0,
+            };
+            doc.put(parent, NOTE_SETTLED, settled.saturating_add(1))?;
         }
     }
     Ok(())

@@ -834,3 +834,24 @@ fn history_tells_each_field_before_and_after_and_a_note_word_by_word() {
         (None, Some("domicile"))
     );
 }
+
+#[test]
+fn history_since_heads_gives_only_the_changes_made_after_them() {
+    let (mut a, mut b, _, procedure) = two_devices();
+    let seen = a.heads();
+    b.apply(
+        &set_status(procedure, ProcedureStatus::Granted),
+        &ctx("Bruno", 10),
+    )
+    .unwrap();
+    exchange(&mut a, &mut b);
+    let since = a.history_since(&seen);
+    assert_eq!(since.len(), 1);
+    assert_eq!(
+        (since[0].label.as_str(), since[0].worker.as_deref()),
+        ("procedure.set", Some("Bruno"))
+    );
+    let now = a.heads();
+    assert_eq!(a.history_since(&now), vec![]);
+    assert_eq!(a.history_since(&[]).len(), a.history().len());
+}

@@ -13,6 +13,7 @@ use std::io::Write;
 
 use carnet_core::{CaseFileView, Day, Visit};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::{Device, DeviceError};
 
@@ -62,7 +63,7 @@ pub const PROCEDURE_COLUMNS: &[&str] = &[
 pub const LIST_SEPARATOR: &str = "; ";
 
 /// Which table to export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CsvTable {
     /// One row per visit.
@@ -72,7 +73,7 @@ pub enum CsvTable {
 }
 
 /// Which rows to export. Empty means everything.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct CsvFilter {
     /// Visits on or after this day.
@@ -87,7 +88,7 @@ pub struct CsvFilter {
 }
 
 /// What an export wrote.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CsvSummary {
     /// The table.
     pub table: CsvTable,

@@ -106,7 +106,7 @@ pub struct CaseDetail {
 }
 
 /// The conflicts of one case file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CaseConflicts {
     /// The case file.
     pub case_id: CaseId,
@@ -254,7 +254,7 @@ impl Device {
         }
     }
 
-    fn edit(&mut self, case: CaseId, edit: &Edit) -> Res<CaseFileView> {
+    pub(crate) fn edit(&mut self, case: CaseId, edit: &Edit) -> Res<CaseFileView> {
         let mut stored = self.store.load(case)?;
         let ctx = self.ctx();
         let change = stored.file.apply(edit, &ctx)?;

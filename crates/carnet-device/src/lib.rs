@@ -8,14 +8,18 @@
 //! transaction. Queries (caseload, search, due tasks) read the index;
 //! `show`, `history`, `case_as_of` and `conflicts` load the document, and
 //! the CSV exports (`export_csv`), the statistics of a period
-//! (`statistics`) and the retention list (`retention`) load every document. Errors carry a stable `kind` and a
-//! message for people ([`ApiError`]).
+//! (`statistics`), the PDF activity report built on them
+//! (`activity_report_pdf`) and the retention list (`retention`) load every
+//! document. Errors carry a stable `kind` and a message for people
+//! ([`ApiError`]).
 
 mod csv_export;
 mod demo;
 mod device;
 mod error;
+mod report;
 mod retention;
+mod review;
 mod roster;
 mod stats;
 mod team;
@@ -30,7 +34,12 @@ pub use device::{
     CaseConflicts, CaseDetail, Clock, Device, ImportOutcome, Now, SystemClock, VisitInput, local_instant_ms,
 };
 pub use error::{ApiError, DeviceError};
+pub use report::{
+    AppendixVisit, ReportContent, ReportLanguage, ReportOptions, ReportPdf, agency_label, duration_text,
+    kind_label, long_date, period_text, render as render_report, status_label,
+};
 pub use retention::{ContactSource, Dormant, RetentionReport};
+pub use review::{CaseChanges, ReviewMarked, SinceReview};
 pub use roster::TeamMember;
 pub use stats::{OverdueTask, Statistics, StatsFilter, WeekCount, compute as compute_statistics};
 pub use team::{HttpTransport, Invitation, SyncReport, SyncStatusView, Transport};

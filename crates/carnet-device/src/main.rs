@@ -12,8 +12,8 @@ use carnet_core::{
     ProcedurePatch, ProcedureStatus, TaskId, TaskPatch, VisitKind, VisitPatch,
 };
 use carnet_device::{
-    ApiError, CsvFilter, CsvTable, Device, DeviceError, HttpTransport, Role, Statistics, StatsFilter,
-    VisitInput, local_instant_ms,
+    ApiError, CsvFilter, CsvTable, Device, DeviceError, HttpTransport, ReportLanguage, ReportOptions, Role,
+    Statistics, StatsFilter, VisitInput, local_instant_ms,
 };
 use carnet_store::CaseloadFilter;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -100,6 +100,10 @@ enum Command {
         #[arg(long)]
         worker: Option<String>,
     },
+    /// The activity report of a period as a PDF for the team lead: the
+    /// figures of `carnet stats` as tables and charts, no names or notes
+    /// unless --with-notes (docs/EXPORTS.md).
+    Report(ReportArgs),
     /// Case files with no contact (last visit, or creation without a visit)
     /// for some months, to archive with `carnet person archive`.
     Retention {
@@ -447,6 +451,38 @@ struct ExportArgs {
     out: Option<PathBuf>,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ReportLang {
+    Fr,
+    En,
+}
+
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// Write the report as a PDF (the only format so far).
+    #[arg(long, required = true)]
+    pdf: bool,
+    /// The first day of the period (YYYY-MM-DD).
+    #[arg(long)]
+    from: String,
+    /// The last day of the period, included (YYYY-MM-DD).
+    #[arg(long)]
+    to: String,
+    /// Only this worker's visits and tasks.
+    #[arg(long)]
+    worker: Option<String>,
+    /// Add an appendix with the visits (date, person, worker, note) and the
+    /// overdue tasks in full (left out by default: notes are personal).
+    #[arg(long)]
+    with_notes: bool,
+    /// The language of the report.
+    #[arg(long, value_enum, default_value = "fr")]
+    lang: ReportLang,
+    /// The PDF file to write.
+    #[arg(long)]
+    out: PathBuf,
+}
+
 /// The kind of an import that left some files out; its report says which.
 const PARTLY_DONE: &str = "partly_done";
 
@@ -692,6 +728,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             let stats = api(device.statistics(&filter))?;
             out.print(&stats, || stats_text(&stats))
         }
+        Command::Report(args) => report(&device, &out, args),
         Command::Retention { months } => {
             let report = api(device.retention(months))?;
             out.print(&report, || {
@@ -1247,6 +1284,34 @@ fn export_csv(device: &Device, out: &Out, table: CsvTableArg, args: ExportArgs) 
                 summary.rows, summary.case_files
             )
         },
+    )
+}
+
+fn report(device: &Device, out: &Out, args: ReportArgs) -> Result<(), ApiError> {
+    let options = ReportOptions {
+        from: core(Day::parse(&args.from))?,
+        to: core(Day::parse(&args.to))?,
+        worker: args.worker,
+        with_notes: args.with_notes,
+        language: match args.lang {
+            ReportLang::Fr => ReportLanguage::Fr,
+            ReportLang::En => ReportLanguage::En,
+        },
+    };
+    // Refused before the work: renaming the finished file onto a directory
+    // would fail only after a partial file was left beside it.
+    if args.out.is_dir() {
+        return Err(input(&format!(
+            "--out {} is a directory: give the name of the PDF file to write",
+            args.out.display()
+        )));
+    }
+    let pdf = api(device.activity_report_pdf(&options))?;
+    write_atomically(&args.out, &pdf.bytes)?;
+    let file = args.out.display().to_string();
+    out.print(
+        &serde_json::json!({ "file": file, "bytes": pdf.bytes.len(), "pages": pdf.pages }),
+        || format!("report of {} page(s) written to {file}", pdf.pages),
     )
 }
 

@@ -12,11 +12,12 @@
 use carnet_core::{CaseFileView, CaseId, Day};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::{Device, DeviceError};
 
 /// How the last contact is known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactSource {
     /// The last visit that is not archived.
@@ -26,7 +27,7 @@ pub enum ContactSource {
 }
 
 /// A case file without contact since before the cut-off.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Dormant {
     /// The case file.
     pub case_id: CaseId,
@@ -43,7 +44,7 @@ pub struct Dormant {
 }
 
 /// The retention list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct RetentionReport {
     /// The months without contact asked for.
     pub months: u32,

@@ -32,13 +32,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use carnet_core::{Agency, CaseFileView, CaseId, Day, ProcedureStatus, TaskId, Visit, VisitKind};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::csv_export::CsvFilter;
 use crate::{Device, DeviceError};
 
 /// The period and worker statistics are computed for. Empty means every
 /// visit of every worker.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct StatsFilter {
     /// Visits on or after this day.
@@ -51,7 +52,7 @@ pub struct StatsFilter {
 }
 
 /// The visits of one ISO week.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct WeekCount {
     /// The ISO week, `YYYY-Www` (its year is the ISO week-numbering year).
     pub week: String,
@@ -62,7 +63,7 @@ pub struct WeekCount {
 }
 
 /// A task not done past its due date.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct OverdueTask {
     /// The case file.
     pub case_id: CaseId,
@@ -79,7 +80,7 @@ pub struct OverdueTask {
 }
 
 /// The figures of a period (see the module header for the rules).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Statistics {
     /// The period and worker asked for.
     pub filter: StatsFilter,

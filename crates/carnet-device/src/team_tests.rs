@@ -186,9 +186,24 @@ fn a_team_syncs_through_the_hub_and_keeps_the_conflict() {
         a.case.visits[0].note,
         "Urgent : Dossier RSA à compléter. Rappeler lundi."
     );
-    assert_eq!(a.conflicts.len(), 1);
+    // The status, and the note both edited: settled by the lead, gone everywhere.
+    let fields: Vec<&str> = a.conflicts.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec![
+            format!("procedures/{procedure}/status"),
+            format!("visits/{visit}/note")
+        ]
+    );
     assert_eq!(a.conflicts, b.conflicts);
     assert_eq!(worker.sync_status().unwrap().last_error, None);
+    lead.resolve(&case.to_string(), fields[0], "submitted").unwrap();
+    lead.resolve(&case.to_string(), fields[1], &a.case.visits[0].note)
+        .unwrap();
+    lead.sync(&mut net).unwrap();
+    worker.sync(&mut net).unwrap();
+    assert_eq!(worker.show(&case.to_string()).unwrap().conflicts, vec![]);
+    assert_eq!(worker.store().conflicts().unwrap(), vec![], "the index follows");
 }
 
 #[test]

@@ -38,6 +38,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "archived case files",
         sql: include_str!("migrations/0004_archived_case_files.sql"),
     },
+    Migration {
+        version: 5,
+        name: "review points",
+        sql: include_str!("migrations/0005_review_points.sql"),
+    },
 ];
 
 /// The schema version this code brings a database to.
@@ -100,6 +105,7 @@ mod tests {
             (2, 13_465_172_348_963_070_375),
             (3, 7_230_204_387_299_571_687),
             (4, 5_001_456_929_850_153_416),
+            (5, 15_593_856_328_147_959_256),
         ];
         fn fnv1a(text: &str) -> u64 {
             text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {

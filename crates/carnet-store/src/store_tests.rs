@@ -515,3 +515,48 @@ fn ids_are_found_by_prefix() {
     assert_eq!(err.kind(), "not_found");
     let _ = VisitPatch::default();
 }
+
+#[test]
+fn review_points_keep_each_case_files_heads_and_find_what_changed_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Léa");
+    let mut roux = add_person(&mut store, "Hélène Roux", "Felletin");
+    let mut petit = add_person(&mut store, "Marc Petit", "Aubusson");
+    assert_eq!(store.review_point().unwrap(), None);
+    let mut all = store.cases_to_review().unwrap();
+    all.sort();
+    let mut expected = vec![roux.file.id(), petit.file.id()];
+    expected.sort();
+    assert_eq!(all, expected, "before the first review, every case file");
+
+    let at = store.clock_ms();
+    let heads = vec![
+        (roux.file.id(), roux.file.heads()),
+        (petit.file.id(), petit.file.heads()),
+    ];
+    store.mark_review_point(&heads, at).unwrap();
+    assert_eq!(store.review_point().unwrap(), Some(at));
+    assert_eq!(
+        store.reviewed_heads(roux.file.id()).unwrap(),
+        Some(roux.file.heads())
+    );
+
+    // Nothing written since: nothing to look at (unless written in the same millisecond).
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let later = store.clock_ms();
+    store.mark_review_point(&[], later).unwrap();
+    assert_eq!(store.cases_to_review().unwrap(), vec![]);
+
+    edit(&mut store, &mut roux, visit("2026-05-28T09:00", "Dossier CAF."));
+    let third = add_person(&mut store, "Jeanne Bost", "Felletin");
+    let mut changed = store.cases_to_review().unwrap();
+    changed.sort();
+    let mut expected = vec![roux.file.id(), third.file.id()];
+    expected.sort();
+    assert_eq!(changed, expected);
+    // The heads of the earlier point are kept for the case files left out.
+    assert_eq!(
+        store.reviewed_heads(petit.file.id()).unwrap(),
+        Some(petit.file.heads())
+    );
+}

@@ -12,6 +12,7 @@ const conflicts: Conflict[] = [
       { value: 'Guéret', device: '65731db3-9df9-462c-90ad-ebfdac7453bc', worker: 'Anne', time_ms: 1795989381264 },
       { value: 'Aubusson', device: 'd767cd36-54da-4480-8417-b74d2965ec1d', worker: 'Bruno', time_ms: 1795989381613 },
     ],
+    parts: [],
   },
   {
     field: 'procedures/f9542318-e92f-478b-9513-d3e7d0394f59/status',
@@ -20,6 +21,7 @@ const conflicts: Conflict[] = [
       { value: 'granted', device: null, worker: 'Anne', time_ms: 1795989383698 },
       { value: 'refused', device: null, worker: 'Bruno', time_ms: 1795989384038 },
     ],
+    parts: [],
   },
 ];
 

@@ -18,6 +18,12 @@ describe('routes', () => {
     { name: 'procedure', id, procedure: other },
     { name: 'task-new', id },
     { name: 'task', id, task: other },
+    { name: 'review' },
+    { name: 'conflicts' },
+    { name: 'stats' },
+    { name: 'retention' },
+    { name: 'history', id },
+    { name: 'history', id, change: 'ab'.repeat(32) },
   ];
 
   it.each(routes)('round-trips $name through the hash', (route) => {
@@ -43,5 +49,6 @@ describe('routes', () => {
     expect(parseRoute(`#/case/${id}/task/<script>`)).toEqual({ name: 'not-found' });
     expect(parseRoute(`#/case/${id}/task/${other}/edit`)).toEqual({ name: 'not-found' });
     expect(parseRoute(`#/case/${id}/visit/${other}/extra/more`)).toEqual({ name: 'not-found' });
+    expect(parseRoute(`#/case/${id}/history/not-a-hash`)).toEqual({ name: 'not-found' });
   });
 });

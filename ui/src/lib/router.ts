@@ -1,7 +1,9 @@
 // Hash routes: `#/`, `#/due`, `#/settings`, `#/person/new`, `#/case/<id>`,
 // `#/case/<id>/edit`, `#/case/<id>/visit/new`, `#/case/<id>/visit/<visit>`,
 // `#/case/<id>/procedure/new`, `#/case/<id>/procedure/<procedure>`,
-// `#/case/<id>/task/new`, `#/case/<id>/task/<task>`.
+// `#/case/<id>/task/new`, `#/case/<id>/task/<task>`; the lead's screens:
+// `#/review`, `#/conflicts`, `#/stats`, `#/retention`, `#/case/<id>/history`
+// and `#/case/<id>/history/<change hash>`.
 
 export type Route =
   | { name: 'caseload' }
@@ -16,9 +18,15 @@ export type Route =
   | { name: 'procedure'; id: string; procedure: string }
   | { name: 'task-new'; id: string }
   | { name: 'task'; id: string; task: string }
+  | { name: 'review' }
+  | { name: 'conflicts' }
+  | { name: 'stats' }
+  | { name: 'retention' }
+  | { name: 'history'; id: string; change?: string }
   | { name: 'not-found' };
 
 const ID = /^[0-9a-fA-F-]{1,64}$/;
+const HASH = /^[0-9a-f]{64}$/;
 
 /** The route a location hash names. */
 export function parseRoute(hash: string): Route {
@@ -34,6 +42,10 @@ export function parseRoute(hash: string): Route {
   if (b === undefined) {
     if (a === 'due') return { name: 'due' };
     if (a === 'settings') return { name: 'settings' };
+    if (a === 'review') return { name: 'review' };
+    if (a === 'conflicts') return { name: 'conflicts' };
+    if (a === 'stats') return { name: 'stats' };
+    if (a === 'retention') return { name: 'retention' };
     return { name: 'not-found' };
   }
   if (a === 'person' && b === 'new' && c === undefined) {
@@ -45,6 +57,10 @@ export function parseRoute(hash: string): Route {
   const id = b;
   if (c === undefined) return { name: 'case', id };
   if (c === 'edit' && d === undefined) return { name: 'person-edit', id };
+  if (c === 'history') {
+    if (d === undefined) return { name: 'history', id };
+    return HASH.test(d) ? { name: 'history', id, change: d } : { name: 'not-found' };
+  }
   if (d === undefined) return { name: 'not-found' };
   if (c === 'visit') return d === 'new' ? { name: 'visit-new', id } : ID.test(d) ? { name: 'visit', id, visit: d } : { name: 'not-found' };
   if (c === 'procedure')
@@ -69,6 +85,16 @@ export function routeHash(route: Route): string {
       return '#/due';
     case 'settings':
       return '#/settings';
+    case 'review':
+      return '#/review';
+    case 'conflicts':
+      return '#/conflicts';
+    case 'stats':
+      return '#/stats';
+    case 'retention':
+      return '#/retention';
+    case 'history':
+      return route.change ? `#/case/${e(route.id)}/history/${e(route.change)}` : `#/case/${e(route.id)}/history`;
     case 'person-new':
       return '#/person/new';
     case 'case':

@@ -1,5 +1,7 @@
 // English catalogue: the same keys and placeholders as fr.ts.
 
+import { enInsights } from './en.insights';
+import { enReview } from './en.review';
 import type { Catalogue } from './fr';
 
 export const en: Catalogue = {
@@ -307,4 +309,6 @@ export const en: Catalogue = {
   'error.unauthorized': 'This page no longer has access to the notebook. Open Carnet again from its launcher.',
   'error.bad_response': 'Carnet’s service gave an unexpected answer. Try again.',
   'error.generic': 'Something unexpected went wrong. Try again.',
+  ...enReview,
+  ...enInsights,
 };

@@ -1,6 +1,9 @@
 // French catalogue: the reference. Every key here must exist in en.ts with
 // the same placeholders. Plural messages come in `.one` / `.other` pairs.
 
+import { frInsights } from './fr.insights';
+import { frReview } from './fr.review';
+
 export const fr = {
   'app.name': 'Carnet',
   'app.skip': 'Aller au contenu',
@@ -310,6 +313,8 @@ export const fr = {
   'error.unauthorized': 'Cette page n’a plus accès au carnet. Rouvrez Carnet depuis son lanceur.',
   'error.bad_response': 'Le service de Carnet a donné une réponse inattendue. Réessayez.',
   'error.generic': 'Une erreur inattendue est survenue. Réessayez.',
+  ...frReview,
+  ...frInsights,
 } as const satisfies Record<string, string>;
 
 /** Every message key. */

@@ -1,5 +1,6 @@
 // Generated from Carnet's Rust types by ts-rs; do not edit. Regenerate: CARNET_WRITE_BINDINGS=1 cargo test -p carnet-app --test bindings
 import type { ConflictValue } from "./ConflictValue";
+import type { TextPart } from "./TextPart";
 
 /**
  * A field that holds concurrent values after a merge.
@@ -14,6 +15,12 @@ field: string,
  */
 shown: string,
 /**
- * Every concurrent value with its author.
+ * Every concurrent value with its author. For a note edited
+ * concurrently: each author's version as they left it.
  */
-values: Array<ConflictValue>, };
+values: Array<ConflictValue>,
+/**
+ * For a note: the merged text (`shown`) cut into the parts each author
+ * wrote; empty for other fields.
+ */
+parts: Array<TextPart>, };
