@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::error::{BenchError, Res};
 use crate::measure::{Samples, Summary, kb};
 use crate::notebook::demo_visits;
-use crate::team::{Exchange, Team, measure, sync_until_sent};
+use crate::team::{Exchange, Team, measure_via, sync_until_sent};
 
 /// The zstd level of the floor (19: the highest of the ordinary levels).
 pub const ZSTD_LEVEL: i32 = 19;
@@ -32,6 +32,8 @@ pub struct DayReport {
     pub people: usize,
     /// Visits recorded (one per case file).
     pub visits: usize,
+    /// The case files that received them, in order.
+    pub cases: Vec<String>,
     /// The visits as saved, as JSON (one object each, as the app shows
     /// them), bytes.
     pub content_json_bytes: u64,
@@ -78,6 +80,16 @@ impl DayReport {
 /// Device, hub and I/O errors; [`BenchError::Scenario`] when the sync leaves
 /// work pending.
 pub fn run(team: &mut Team, visits: usize, seed: u64) -> Res<DayReport> {
+    let url = team.hub.url();
+    run_via(team, visits, seed, &url)
+}
+
+/// [`run`], with the sync going to `url` (a relay in front of the hub, such
+/// as a slow link) instead of the hub itself.
+///
+/// # Errors
+/// Those of [`run`].
+pub fn run_via(team: &mut Team, visits: usize, seed: u64, url: &str) -> Res<DayReport> {
     let mut cases: Vec<CaseId> = team.lead.case_ids()?;
     cases.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
     let inputs = demo_visits(seed.wrapping_add(2), visits)?;
@@ -92,6 +104,7 @@ pub fn run(team: &mut Team, visits: usize, seed: u64) -> Res<DayReport> {
     let mut content = Vec::new();
     let mut note_bytes = 0;
     let mut floor_each_bytes = 0;
+    let mut visited = Vec::new();
     for (case, input) in cases.iter().zip(inputs) {
         let (visit_id, view) = saves.time(|| team.lead.add_visit(&case.to_string(), input))?;
         let visit = view
@@ -106,6 +119,7 @@ pub fn run(team: &mut Team, visits: usize, seed: u64) -> Res<DayReport> {
             .len() as u64;
         content.extend_from_slice(&json);
         content.push(b'\n');
+        visited.push(case.to_string());
     }
     let floor = zstd::bulk::compress(&content, ZSTD_LEVEL).map_err(BenchError::io("cannot compress"))?;
     let floor_bytes = floor.len() as u64;
@@ -125,12 +139,13 @@ pub fn run(team: &mut Team, visits: usize, seed: u64) -> Res<DayReport> {
             .len() as u64;
     }
 
-    let (reports, sync) = measure(&team.hub, |transport| {
+    let (reports, sync) = measure_via(&team.hub, url, |transport| {
         sync_until_sent(&mut team.lead, transport, 3)
     })?;
     Ok(DayReport {
         people: team.people,
         visits: saves.all().len(),
+        cases: visited,
         content_json_bytes: content.len() as u64,
         note_bytes,
         floor_bytes,

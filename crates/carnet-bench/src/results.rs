@@ -8,8 +8,11 @@ use serde::Serialize;
 use crate::caseload::CaseloadReport;
 use crate::day::DayReport;
 use crate::join::JoinReport;
+use crate::load::LoadReport;
 use crate::measure::Machine;
 use crate::quiet::QuietReport;
+use crate::side_by_side::SideBySideReport;
+use crate::slow::SlowReport;
 
 /// Everything one run measured (format: read by people and scripts; add
 /// fields rather than rename them).
@@ -31,6 +34,12 @@ pub struct Results {
     pub quiet: Option<QuietReport>,
     /// Scenario 4.
     pub join: Option<JoinReport>,
+    /// Scenario 5.
+    pub slow: Option<SlowReport>,
+    /// Scenario 6.
+    pub load: Option<LoadReport>,
+    /// Scenario 7.
+    pub side_by_side: Option<SideBySideReport>,
 }
 
 impl Results {
@@ -46,6 +55,9 @@ impl Results {
             day: None,
             quiet: None,
             join: None,
+            slow: None,
+            load: None,
+            side_by_side: None,
         }
     }
 }
@@ -64,6 +76,15 @@ impl fmt::Display for Results {
             writeln!(f, "\n{r}")?;
         }
         if let Some(r) = &self.join {
+            writeln!(f, "\n{r}")?;
+        }
+        if let Some(r) = &self.slow {
+            writeln!(f, "\n{r}")?;
+        }
+        if let Some(r) = &self.load {
+            writeln!(f, "\n{r}")?;
+        }
+        if let Some(r) = &self.side_by_side {
             writeln!(f, "\n{r}")?;
         }
         Ok(())

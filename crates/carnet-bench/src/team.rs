@@ -33,7 +33,21 @@ pub fn measure<R>(
     hub: &LoopbackHub,
     work: impl FnOnce(&mut CountingTransport<HttpTransport>) -> Res<R>,
 ) -> Res<(R, Exchange)> {
-    let mut transport = CountingTransport::new(HttpTransport::new(&hub.url()));
+    measure_via(hub, &hub.url(), work)
+}
+
+/// [`measure`], with the device given `url` instead of the hub's own: a
+/// relay in front of it, such as a slow link
+/// ([`ShapedLink`](crate::ShapedLink)). The wire is still counted at the hub.
+///
+/// # Errors
+/// Those of `work`.
+pub fn measure_via<R>(
+    hub: &LoopbackHub,
+    url: &str,
+    work: impl FnOnce(&mut CountingTransport<HttpTransport>) -> Res<R>,
+) -> Res<(R, Exchange)> {
+    let mut transport = CountingTransport::new(HttpTransport::new(url));
     let wire_before = hub.wire();
     let started = Instant::now();
     let result = work(&mut transport)?;

@@ -6,7 +6,9 @@
 #![allow(clippy::unwrap_used)]
 
 use carnet_bench::caseload::{self, CaseloadParams, QUERIES};
-use carnet_bench::{DemoNotebook, Team, day, join, quiet};
+use carnet_bench::load::{HubProgram, LoadParams};
+use carnet_bench::{DemoNotebook, LinkProfile, Team, day, join, load, quiet, side_by_side, slow};
+use carnet_hub::RateLimit;
 use carnet_store::KdfParams;
 
 const PEOPLE: usize = 50;
@@ -145,4 +147,97 @@ fn a_new_device_joins_without_and_with_snapshots() {
     );
     assert!(report.hub_database_bytes > 0);
     assert!(report.to_string().contains("Scenario 4"));
+}
+
+#[test]
+fn samod_side_by_side_ends_in_step_and_counts_both_sides() {
+    const DOCUMENTS: usize = 20;
+    const VISITS: usize = 3;
+    let report = side_by_side::run(&notebook(DOCUMENTS), VISITS, SEED, &mut |_| {}).unwrap();
+    assert_eq!(report.people, DOCUMENTS);
+    // Carnet's own numbers, from scenarios 3 and 2 run on the same caseload.
+    assert_eq!(report.carnet_quiet.sync.traffic.round_trips, 1);
+    assert!(report.carnet_quiet.sync.wire.up > 0 && report.carnet_quiet.sync.wire.down > 0);
+    assert_eq!(report.carnet_day.visits, VISITS);
+    assert_eq!(report.carnet_day.cases.len(), VISITS);
+    assert!(report.carnet_day.sync.wire.up >= report.carnet_day.floor_bytes);
+    // Every samod measurement ended with every document of B at A's heads.
+    for sync in [&report.samod_fetch, &report.samod_quiet, &report.samod_day] {
+        assert_eq!(sync.documents_checked, DOCUMENTS, "{sync:?}");
+        assert!(sync.b_to_a.bytes > 0 && sync.a_to_b.bytes > 0, "{sync:?}");
+        assert!(sync.b_to_a.messages > 0 && sync.a_to_b.messages > 0, "{sync:?}");
+        // Bytes are whole frames: at least 4 bytes of length per message.
+        assert!(sync.bytes() >= 4 * sync.messages(), "{sync:?}");
+    }
+    // B had nothing: every document came from A, as sync messages.
+    let fetch = &report.samod_fetch;
+    assert_eq!(fetch.documents_in_messages, DOCUMENTS, "{fetch:?}");
+    assert!(
+        fetch.a_to_b.kind("sync").messages >= DOCUMENTS as u64,
+        "{fetch:?}"
+    );
+    // The fetch carries the documents; the quiet reconnect only checks them.
+    assert!(report.samod_quiet.bytes() < fetch.bytes(), "{report:?}");
+    // The day's changes went from A to B: more than the quiet reconnect.
+    assert!(
+        report.samod_day.a_to_b.bytes > report.samod_quiet.a_to_b.bytes,
+        "{report:?}"
+    );
+    let quiet = report.quiet_ratio();
+    assert!(quiet.bytes > 0.0 && quiet.round_trips > 0.0, "{quiet:?}");
+    assert!(report.to_string().contains("Scenario 7"));
+}
+
+#[test]
+fn a_days_work_crosses_a_slow_link() {
+    let mut team = Team::new(&notebook(10)).unwrap();
+    let report = slow::run(&mut team, &[LinkProfile::two_g()], 3, SEED).unwrap();
+    assert_eq!(report.links.len(), 1);
+    let two_g = &report.links[0];
+    assert_eq!(two_g.link, LinkProfile::two_g());
+    let sync = &two_g.day.sync;
+    assert_eq!(two_g.day.visits, 3);
+    // The three visits went through the link and came back from the log.
+    assert_eq!(two_g.day.applied, 3, "{two_g:?}");
+    assert!(sync.traffic.requests("sync").count >= 1, "{sync:?}");
+    assert!(sync.traffic.bytes_up >= two_g.day.floor_bytes, "{sync:?}");
+    // The hub's wire tap, behind the link, saw every byte of the bodies.
+    assert!(sync.wire.up > sync.traffic.bytes_up, "{sync:?}");
+    assert!(sync.wire.down > sync.traffic.bytes_down, "{sync:?}");
+    assert!(two_g.up_seconds > 0.0 && two_g.down_seconds > 0.0, "{two_g:?}");
+    assert!(report.to_string().contains("Scenario 5"));
+}
+
+#[test]
+fn devices_sync_under_load_without_errors() {
+    let params = LoadParams {
+        devices: 5,
+        duration: std::time::Duration::from_secs(3),
+        team_size: 3,
+        edit_every: 2,
+        kdf: KDF,
+        rate_limit: RateLimit {
+            per_second: 1_000.0,
+            burst: 1_000,
+        },
+        seed: SEED,
+    };
+    let hub = HubProgram::carnet_bench(std::path::Path::new(env!("CARGO_BIN_EXE_carnet-bench")));
+    let report = load::run(&params, &hub).unwrap();
+    assert_eq!(report.errors, 0, "{:?}", report.error_samples);
+    assert_eq!(report.teams, 2);
+    assert!(report.syncs >= 5, "{report:?}");
+    assert_eq!(report.sync_latency.count as u64, report.syncs);
+    assert!(report.requests >= report.syncs, "{report:?}");
+    assert!(report.bytes_up > 0 && report.bytes_down > 0, "{report:?}");
+    // Every other sync pushed a visit; teammates pulled them.
+    assert!(report.syncs_with_edit > 0, "{report:?}");
+    assert!(report.entries_applied > 0, "{report:?}");
+    // The hub ran in its own process, whose memory could be read.
+    assert!(
+        report.hub_usage.peak_bytes.unwrap_or(0) > 0,
+        "{:?}",
+        report.hub_usage
+    );
+    assert!(report.to_string().contains("Scenario 6"));
 }
