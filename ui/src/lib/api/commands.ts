@@ -32,6 +32,27 @@ import type {
   VisitAdded,
   VisitArchiveArgs,
   VisitEditArgs,
+  CaseArchiveArgs,
+  CaseAsOfArgs,
+  CaseConflicts,
+  CaseFileAsOf,
+  CommentAddArgs,
+  ConflictResolveArgs,
+  ConflictsArgs,
+  CsvFile,
+  ExportCsvArgs,
+  HistoryArgs,
+  HistoryEntry,
+  PdfFile,
+  PeriodArgs,
+  ReportPdfArgs,
+  RetentionArgs,
+  RetentionReport,
+  ReviewMarked,
+  ReviewSinceArgs,
+  SinceReview,
+  Statistics,
+  VisitReviewArgs,
 } from './types';
 
 type NoArgs = Record<string, never>;
@@ -69,6 +90,21 @@ export interface Commands {
   team_join: [TeamJoinArgs, SessionState];
   team_members: [NoArgs, TeamMember[]];
   settings_set: [SettingsSetArgs, SessionState];
+
+  // The lead's commands.
+  review_since: [ReviewSinceArgs, SinceReview];
+  review_mark: [NoArgs, ReviewMarked];
+  visit_review: [VisitReviewArgs, CaseFileView];
+  comment_add: [CommentAddArgs, CaseDetail];
+  conflicts: [ConflictsArgs, CaseConflicts[]];
+  conflict_resolve: [ConflictResolveArgs, CaseDetail];
+  history: [HistoryArgs, HistoryEntry[]];
+  case_as_of: [CaseAsOfArgs, CaseFileAsOf];
+  stats: [PeriodArgs, Statistics];
+  export_csv: [ExportCsvArgs, CsvFile];
+  report_pdf: [ReportPdfArgs, PdfFile];
+  retention: [RetentionArgs, RetentionReport];
+  case_archive: [CaseArchiveArgs, CaseFileView];
 }
 
 export type CommandName = keyof Commands;
