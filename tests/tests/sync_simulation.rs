@@ -472,7 +472,7 @@ fn effect_names(effects: &[Effect]) -> Vec<String> {
             Effect::Send(_) => "Send".to_owned(),
             Effect::Apply { seq, .. } => format!("Apply({seq})"),
             Effect::Reject { seq, reason, .. } => format!("Reject({seq}: {reason})"),
-            Effect::Persist(state) => format!("Persist(cursor {})", state.cursor),
+            Effect::Persist(checkpoint) => format!("Persist(cursor {})", checkpoint.cursor),
             Effect::Devices(list) => format!("Devices(version {})", list.version),
         })
         .collect()
@@ -783,17 +783,9 @@ impl Sim {
         let mut random = [0u8; 40];
         self.rng.fill_bytes(&mut random);
         let node = &mut self.nodes[d];
-        let effect = node
+        let entry = node
             .engine
             .queue(&node.membership, *case.as_uuid(), bytes, random)?;
-        let Effect::Persist(state) = effect else {
-            bail!("device {d}: queue gave {effect:?} instead of Persist");
-        };
-        ensure!(
-            &state == node.engine.state(),
-            "device {d}: queue persisted another state than the engine's"
-        );
-        let entry = state.outbox.last().context("the queued entry is in the outbox")?;
         let id = entry.header.entry_id;
         ensure!(
             entry.header.doc == *case.as_uuid() && entry.header.author == node.id,
@@ -801,8 +793,12 @@ impl Sim {
             entry.header.doc,
             entry.header.author
         );
-        node.persisted = state;
-        // The change and the outbox holding it are saved together.
+        // The change and the outbox row holding it are saved together.
+        node.persisted.outbox.push(entry);
+        ensure!(
+            &node.persisted == node.engine.state(),
+            "device {d}: the entry saved is not what the engine holds"
+        );
         node.before_last_answer = None;
         self.count("entry queued");
         ensure!(self.queued.insert(id, d).is_none(), "entry id {id} queued twice");
@@ -1170,15 +1166,18 @@ impl Sim {
         let node = &mut self.nodes[d];
         let before = node.engine.state().clone();
         let effects = node.engine.on_response(&node.membership, self.now, Ok(answer));
-        let Some((Effect::Persist(state), applied)) = effects.split_last() else {
+        let Some((Effect::Persist(checkpoint), applied)) = effects.split_last() else {
             bail!(
                 "device {d}: an answer gave {:?}, not ending with Persist",
                 effect_names(&effects)
             );
         };
+        // What the device's storage holds once it saved the checkpoint.
+        let mut state = node.persisted.clone();
+        state.apply(checkpoint);
         ensure!(
-            state == node.engine.state(),
-            "device {d}: the engine persisted another state than its own"
+            &state == node.engine.state(),
+            "device {d}: the checkpoint saved leaves another state than the engine's"
         );
         let status = node.engine.status().clone();
         ensure!(
@@ -1186,7 +1185,6 @@ impl Sim {
             "device {d}: after a good answer the status is {status:?}"
         );
         node.before_last_answer = Some(std::mem::replace(&mut node.persisted, state.clone()));
-        let state = state.clone();
         let mut cursor = before.cursor;
         for effect in applied {
             match effect {

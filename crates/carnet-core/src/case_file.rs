@@ -207,6 +207,14 @@ impl CaseFile {
             .collect()
     }
 
+    /// The dependencies of a change of the document (the heads it was made
+    /// on), sorted; `None` when the document does not hold it.
+    pub fn change_deps(&mut self, hash: ChangeHash) -> Option<Vec<ChangeHash>> {
+        let mut deps = self.doc.get_change_meta_by_hash(&hash)?.deps.clone();
+        deps.sort();
+        Some(deps)
+    }
+
     /// The hashes of changes received whose dependencies have not arrived.
     pub fn missing_deps(&mut self) -> Vec<ChangeHash> {
         self.doc.get_missing_deps(&[])
@@ -513,86 +521,117 @@ impl CaseFile {
     #[must_use]
     pub fn view(&self) -> CaseFileView {
         let doc = &self.doc;
-        let p = obj(doc, &ROOT, "person");
-        let person = p
-            .map(|p| Person {
-                name: get_str(doc, &p, "name"),
-                birth_year: get_int(doc, &p, "birth_year"),
-                commune: get_str(doc, &p, "commune"),
-                phone: get_str(doc, &p, "phone"),
-                situation: get_text(doc, &p, "situation"),
-            })
-            .unwrap_or_default();
-        let consent = obj(doc, &ROOT, "consent")
-            .map(|c| Consent {
-                given: get_bool(doc, &c, "given"),
-                date: Day::parse(&get_str(doc, &c, "date")).ok(),
-                scope: get_str(doc, &c, "scope"),
-                recorded_by: get_str(doc, &c, "recorded_by"),
-            })
-            .unwrap_or_default();
         let mut visits: Vec<Visit> = items(doc, "visits")
-            .map(|(id, o)| Visit {
-                id: VisitId::from_uuid(id),
-                at: LocalDateTime::parse(&get_str(doc, &o, "at")).ok(),
-                worker: get_str(doc, &o, "worker"),
-                place: get_str(doc, &o, "place"),
-                kind: VisitKind::parse(&get_str(doc, &o, "kind")).unwrap_or(VisitKind::Other),
-                present: get_list(doc, &o, "present"),
-                topics: get_list(doc, &o, "topics"),
-                duration_min: get_int(doc, &o, "duration_min"),
-                note: get_text(doc, &o, "note"),
-                archived: get_bool(doc, &o, "archived"),
-                reviewed: opt(get_str(doc, &o, "reviewed_by")).map(|by| Review {
-                    by,
-                    at: get_str(doc, &o, "reviewed_at"),
-                }),
-            })
+            .map(|(id, o)| read_visit(doc, id, &o))
             .collect();
-        visits.sort_by(|a, b| (&a.at, a.id).cmp(&(&b.at, b.id)));
+        sort_visits(&mut visits);
         let mut procedures: Vec<Procedure> = items(doc, "procedures")
-            .map(|(id, o)| Procedure {
-                id: ProcedureId::from_uuid(id),
-                agency: Agency::parse(&get_str(doc, &o, "agency")).unwrap_or(Agency::Other),
-                what: get_str(doc, &o, "what"),
-                status: ProcedureStatus::parse(&get_str(doc, &o, "status")).unwrap_or(ProcedureStatus::ToDo),
-                next_step: get_str(doc, &o, "next_step"),
-                due: Day::parse(&get_str(doc, &o, "due")).ok(),
-            })
+            .map(|(id, o)| read_procedure(doc, id, &o))
             .collect();
-        procedures.sort_by(|a, b| (a.agency, &a.what, a.id).cmp(&(b.agency, &b.what, b.id)));
+        sort_procedures(&mut procedures);
         let mut tasks: Vec<Task> = items(doc, "tasks")
-            .map(|(id, o)| Task {
-                id: TaskId::from_uuid(id),
-                title: get_str(doc, &o, "title"),
-                due: Day::parse(&get_str(doc, &o, "due")).ok(),
-                done: get_bool(doc, &o, "done"),
-                assignee: get_str(doc, &o, "assignee"),
-            })
+            .map(|(id, o)| read_task(doc, id, &o))
             .collect();
-        // Undated tasks last.
-        tasks.sort_by(|a, b| (a.due.is_none(), &a.due, a.id).cmp(&(b.due.is_none(), &b.due, b.id)));
+        sort_tasks(&mut tasks);
         let mut comments: Vec<Comment> = items(doc, "comments")
-            .map(|(id, o)| Comment {
-                id: CommentId::from_uuid(id),
-                author: get_str(doc, &o, "author"),
-                at: get_str(doc, &o, "at"),
-                text: get_str(doc, &o, "text"),
-            })
+            .map(|(id, o)| read_comment(doc, id, &o))
             .collect();
-        comments.sort_by(|a, b| (&a.at, a.id).cmp(&(&b.at, b.id)));
+        sort_comments(&mut comments);
         CaseFileView {
             id: self.id,
             schema: self.schema,
             read_only: self.read_only_reason(),
-            person,
-            consent,
+            person: read_person(doc),
+            consent: read_consent(doc),
             visits,
             procedures,
             tasks,
             comments,
             archived: get_bool(doc, &ROOT, "archived"),
         }
+    }
+
+    /// The view after `edit`, from `before`, the view just before it: only
+    /// what the edit can touch is read again (the visit it adds or changes,
+    /// the person…), so a case file of hundreds of visits does not read all
+    /// of them again for one. `before` must be this document's view as it was
+    /// right before `edit` was applied here, with nothing received in between;
+    /// then the result equals [`CaseFile::view`].
+    #[must_use]
+    pub fn view_after(&self, mut before: CaseFileView, edit: &Edit) -> CaseFileView {
+        let doc = &self.doc;
+        match edit {
+            Edit::UpdatePerson(_) => before.person = read_person(doc),
+            Edit::RecordConsent(_) => before.consent = read_consent(doc),
+            Edit::AddVisit(visit) => {
+                refresh_item(
+                    doc,
+                    "visits",
+                    *visit.id.as_uuid(),
+                    &mut before.visits,
+                    read_visit,
+                    sort_visits,
+                );
+            }
+            Edit::EditVisit { id, .. } | Edit::ArchiveVisit { id, .. } | Edit::ReviewVisit { id } => {
+                refresh_item(
+                    doc,
+                    "visits",
+                    *id.as_uuid(),
+                    &mut before.visits,
+                    read_visit,
+                    sort_visits,
+                );
+            }
+            Edit::AddProcedure(procedure) => refresh_item(
+                doc,
+                "procedures",
+                *procedure.id.as_uuid(),
+                &mut before.procedures,
+                read_procedure,
+                sort_procedures,
+            ),
+            Edit::EditProcedure { id, .. } => refresh_item(
+                doc,
+                "procedures",
+                *id.as_uuid(),
+                &mut before.procedures,
+                read_procedure,
+                sort_procedures,
+            ),
+            Edit::AddTask(task) => {
+                refresh_item(
+                    doc,
+                    "tasks",
+                    *task.id.as_uuid(),
+                    &mut before.tasks,
+                    read_task,
+                    sort_tasks,
+                );
+            }
+            Edit::SetTaskDone { id, .. } | Edit::EditTask { id, .. } => {
+                refresh_item(
+                    doc,
+                    "tasks",
+                    *id.as_uuid(),
+                    &mut before.tasks,
+                    read_task,
+                    sort_tasks,
+                );
+            }
+            Edit::AddComment { id, .. } => refresh_item(
+                doc,
+                "comments",
+                *id.as_uuid(),
+                &mut before.comments,
+                read_comment,
+                sort_comments,
+            ),
+            Edit::ArchiveCase { .. } => before.archived = get_bool(doc, &ROOT, "archived"),
+            // A resolution may touch any field: read everything.
+            Edit::Resolve { .. } => return self.view(),
+        }
+        before
     }
 
     /// When the case file was created: the timestamp (milliseconds since the
@@ -861,6 +900,147 @@ fn text_obj(doc: &mut AutoCommit, parent: &ObjId, key: &str) -> Res<ObjId> {
         Some((Value::Object(ObjType::Text), id)) => Ok(id),
         _ => Ok(doc.put_object(parent, key, ObjType::Text)?),
     }
+}
+
+fn read_person(doc: &AutoCommit) -> Person {
+    obj(doc, &ROOT, "person")
+        .map(|p| Person {
+            name: get_str(doc, &p, "name"),
+            birth_year: get_int(doc, &p, "birth_year"),
+            commune: get_str(doc, &p, "commune"),
+            phone: get_str(doc, &p, "phone"),
+            situation: get_text(doc, &p, "situation"),
+        })
+        .unwrap_or_default()
+}
+
+fn read_consent(doc: &AutoCommit) -> Consent {
+    obj(doc, &ROOT, "consent")
+        .map(|c| Consent {
+            given: get_bool(doc, &c, "given"),
+            date: Day::parse(&get_str(doc, &c, "date")).ok(),
+            scope: get_str(doc, &c, "scope"),
+            recorded_by: get_str(doc, &c, "recorded_by"),
+        })
+        .unwrap_or_default()
+}
+
+fn read_visit(doc: &AutoCommit, id: Uuid, o: &ObjId) -> Visit {
+    Visit {
+        id: VisitId::from_uuid(id),
+        at: LocalDateTime::parse(&get_str(doc, o, "at")).ok(),
+        worker: get_str(doc, o, "worker"),
+        place: get_str(doc, o, "place"),
+        kind: VisitKind::parse(&get_str(doc, o, "kind")).unwrap_or(VisitKind::Other),
+        present: get_list(doc, o, "present"),
+        topics: get_list(doc, o, "topics"),
+        duration_min: get_int(doc, o, "duration_min"),
+        note: get_text(doc, o, "note"),
+        archived: get_bool(doc, o, "archived"),
+        reviewed: opt(get_str(doc, o, "reviewed_by")).map(|by| Review {
+            by,
+            at: get_str(doc, o, "reviewed_at"),
+        }),
+    }
+}
+
+fn sort_visits(visits: &mut [Visit]) {
+    visits.sort_by(|a, b| (&a.at, a.id).cmp(&(&b.at, b.id)));
+}
+
+fn read_procedure(doc: &AutoCommit, id: Uuid, o: &ObjId) -> Procedure {
+    Procedure {
+        id: ProcedureId::from_uuid(id),
+        agency: Agency::parse(&get_str(doc, o, "agency")).unwrap_or(Agency::Other),
+        what: get_str(doc, o, "what"),
+        status: ProcedureStatus::parse(&get_str(doc, o, "status")).unwrap_or(ProcedureStatus::ToDo),
+        next_step: get_str(doc, o, "next_step"),
+        due: Day::parse(&get_str(doc, o, "due")).ok(),
+    }
+}
+
+fn sort_procedures(procedures: &mut [Procedure]) {
+    procedures.sort_by(|a, b| (a.agency, &a.what, a.id).cmp(&(b.agency, &b.what, b.id)));
+}
+
+fn read_task(doc: &AutoCommit, id: Uuid, o: &ObjId) -> Task {
+    Task {
+        id: TaskId::from_uuid(id),
+        title: get_str(doc, o, "title"),
+        due: Day::parse(&get_str(doc, o, "due")).ok(),
+        done: get_bool(doc, o, "done"),
+        assignee: get_str(doc, o, "assignee"),
+    }
+}
+
+fn sort_tasks(tasks: &mut [Task]) {
+    // Undated tasks last.
+    tasks.sort_by(|a, b| (a.due.is_none(), &a.due, a.id).cmp(&(b.due.is_none(), &b.due, b.id)));
+}
+
+fn read_comment(doc: &AutoCommit, id: Uuid, o: &ObjId) -> Comment {
+    Comment {
+        id: CommentId::from_uuid(id),
+        author: get_str(doc, o, "author"),
+        at: get_str(doc, o, "at"),
+        text: get_str(doc, o, "text"),
+    }
+}
+
+fn sort_comments(comments: &mut [Comment]) {
+    comments.sort_by(|a, b| (&a.at, a.id).cmp(&(&b.at, b.id)));
+}
+
+/// Something of the view with an id.
+trait Item {
+    fn uuid(&self) -> Uuid;
+}
+
+impl Item for Visit {
+    fn uuid(&self) -> Uuid {
+        *self.id.as_uuid()
+    }
+}
+
+impl Item for Procedure {
+    fn uuid(&self) -> Uuid {
+        *self.id.as_uuid()
+    }
+}
+
+impl Item for Task {
+    fn uuid(&self) -> Uuid {
+        *self.id.as_uuid()
+    }
+}
+
+impl Item for Comment {
+    fn uuid(&self) -> Uuid {
+        *self.id.as_uuid()
+    }
+}
+
+/// Reads one item of a section again into `list` (adding it when new) and
+/// sorts the list as the view does.
+fn refresh_item<T: Item>(
+    doc: &AutoCommit,
+    section: &str,
+    id: Uuid,
+    list: &mut Vec<T>,
+    read: fn(&AutoCommit, Uuid, &ObjId) -> T,
+    sort: fn(&mut [T]),
+) {
+    let found = obj(doc, &ROOT, section).and_then(|parent| obj(doc, &parent, &id.to_string()));
+    let at = list.iter().position(|item| item.uuid() == id);
+    match (found, at) {
+        (Some(o), Some(i)) => list[i] = read(doc, id, &o),
+        (Some(o), None) => list.push(read(doc, id, &o)),
+        (None, Some(i)) => {
+            list.remove(i);
+        }
+        (None, None) => {}
+    }
+    sort(list);
 }
 
 fn obj(doc: &AutoCommit, parent: &ObjId, key: &str) -> Option<ObjId> {

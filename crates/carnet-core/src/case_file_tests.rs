@@ -855,3 +855,84 @@ fn history_since_heads_gives_only_the_changes_made_after_them() {
     assert_eq!(a.history_since(&now), vec![]);
     assert_eq!(a.history_since(&[]).len(), a.history().len());
 }
+
+#[test]
+fn the_view_after_an_edit_equals_the_view_read_again() {
+    let (mut a, _, visit_id, procedure) = two_devices();
+    let task = TaskId::random();
+    let early = NewVisit {
+        at: LocalDateTime::parse("2026-01-02T08:00").unwrap(),
+        ..visit("plus ancienne")
+    };
+    let edits = vec![
+        Edit::AddVisit(visit("Deuxième passage.")),
+        Edit::AddVisit(early),
+        Edit::EditVisit {
+            id: visit_id,
+            patch: VisitPatch {
+                at: Some(LocalDateTime::parse("2026-06-01T14:00").unwrap()),
+                note: Some("Dossier RSA complet.".into()),
+                ..VisitPatch::default()
+            },
+        },
+        Edit::ArchiveVisit {
+            id: visit_id,
+            archived: true,
+        },
+        Edit::ReviewVisit { id: visit_id },
+        Edit::UpdatePerson(crate::PersonPatch {
+            commune: Some("Aubusson".into()),
+            situation: Some("Hébergée chez sa sœur.".into()),
+            ..Default::default()
+        }),
+        Edit::RecordConsent(crate::ConsentRecord {
+            given: true,
+            date: Day::parse("2026-05-28").unwrap(),
+            scope: "partage avec la CAF".into(),
+        }),
+        Edit::AddProcedure(NewProcedure {
+            id: ProcedureId::random(),
+            agency: Agency::Cpam,
+            what: "CSS".into(),
+            status: ProcedureStatus::ToDo,
+            next_step: String::new(),
+            due: None,
+        }),
+        Edit::EditProcedure {
+            id: procedure,
+            patch: ProcedurePatch {
+                status: Some(ProcedureStatus::Granted),
+                ..ProcedurePatch::default()
+            },
+        },
+        Edit::AddTask(NewTask {
+            id: task,
+            title: "rappeler".into(),
+            due: Some(Day::parse("2026-06-03").unwrap()),
+            assignee: "Anne".into(),
+        }),
+        Edit::SetTaskDone { id: task, done: true },
+        Edit::EditTask {
+            id: task,
+            patch: TaskPatch {
+                due: Some(None),
+                ..TaskPatch::default()
+            },
+        },
+        Edit::AddComment {
+            id: CommentId::random(),
+            text: "vu avec la cheffe".into(),
+        },
+        Edit::ArchiveCase { archived: true },
+        Edit::Resolve {
+            field: "person/commune".parse().unwrap(),
+            value: "Felletin".into(),
+        },
+    ];
+    let mut view = a.view();
+    for (minute, edit) in (10..).zip(&edits) {
+        a.apply(edit, &ctx("Anne", minute)).unwrap();
+        view = a.view_after(view, edit);
+        assert_eq!(view, a.view(), "after {}", edit.label());
+    }
+}

@@ -10,7 +10,9 @@ use carnet_core::{
     HistoryEntry, LocalDateTime, NewPerson, NewProcedure, NewTask, NewVisit, PersonPatch, ProcedureId,
     ProcedurePatch, TaskId, TaskPatch, VisitId, VisitPatch,
 };
-use carnet_store::{CaseSummary, CaseloadFilter, DeviceIdentity, DueTask, KdfParams, ReindexReport, Store};
+use carnet_store::{
+    CaseSummary, CaseloadFilter, DeviceIdentity, DueTask, KdfParams, ReindexReport, Store, StoredCase,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -154,6 +156,10 @@ pub struct VisitInput {
 pub struct Device {
     store: Store,
     clock: Box<dyn Clock>,
+    /// The case file edited last, kept between edits so the next edit of it
+    /// neither reads the document again nor projects it again in full; used
+    /// only while the stored document is still the same write of it.
+    last_edited: Option<StoredCase>,
 }
 
 impl Device {
@@ -198,6 +204,7 @@ impl Device {
         Ok(Self {
             store,
             clock: Box::new(SystemClock),
+            last_edited: None,
         })
     }
 
@@ -209,6 +216,7 @@ impl Device {
         Ok(Self {
             store: Store::open(dir, passphrase)?,
             clock: Box::new(SystemClock),
+            last_edited: None,
         })
     }
 
@@ -255,10 +263,19 @@ impl Device {
     }
 
     pub(crate) fn edit(&mut self, case: CaseId, edit: &Edit) -> Res<CaseFileView> {
-        let mut stored = self.store.load(case)?;
+        let kept = self.last_edited.take().filter(|kept| kept.file.id() == case);
+        let mut stored = match kept {
+            // Another program (or a sync) wrote it since: read it again.
+            Some(kept) if self.store.generation(case)? == Some(kept.generation()) => kept,
+            _ => self.store.load(case)?,
+        };
         let ctx = self.ctx();
         let change = stored.file.apply(edit, &ctx)?;
-        Ok(self.store.save_changes(&mut stored, &[change])?)
+        // On an error the document in memory holds a change that is not
+        // stored: it is dropped, and the next edit reads the stored one.
+        let view = self.store.save_edit(&mut stored, change, edit)?;
+        self.last_edited = Some(stored);
+        Ok(view)
     }
 
     /// Opens a new case file.

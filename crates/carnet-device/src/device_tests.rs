@@ -288,3 +288,36 @@ fn a_date_people_write_is_the_end_of_that_day_or_minute_in_local_time() {
         assert_eq!(err.kind(), "invalid_input", "{bad}: {err}");
     }
 }
+
+#[test]
+fn editing_the_same_case_file_again_reads_it_once_unless_another_program_wrote_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut device, case, _) = notebook_with_a_task(dir.path());
+    let note = |text: &str| crate::VisitInput {
+        note: text.into(),
+        ..Default::default()
+    };
+    let read = device.store().documents_read();
+    device.add_visit(&case.to_string(), note("première")).unwrap();
+    device.add_visit(&case.to_string(), note("deuxième")).unwrap();
+    let (_, view) = device.add_visit(&case.to_string(), note("troisième")).unwrap();
+    assert_eq!(view.visits.len(), 3);
+    assert!(
+        device.store().documents_read() - read <= 1,
+        "the case file was read {} times for three visits",
+        device.store().documents_read() - read
+    );
+    // The app and the command line open one notebook at once: a visit written
+    // by the other program is there before the next edit here, and kept.
+    let mut other = Device::open(dir.path(), "passphrase").unwrap();
+    other.add_visit(&case.to_string(), note("ailleurs")).unwrap();
+    let (_, view) = device.add_visit(&case.to_string(), note("quatrième")).unwrap();
+    let mut notes: Vec<&str> = view.visits.iter().map(|v| v.note.as_str()).collect();
+    notes.sort_unstable();
+    assert_eq!(
+        notes,
+        ["ailleurs", "deuxième", "première", "quatrième", "troisième"]
+    );
+    assert_eq!(device.show(&case.to_string()).unwrap().case, view);
+    assert_eq!(device.search("ailleurs quatrième", 5).unwrap().len(), 1);
+}

@@ -74,6 +74,24 @@ enum Command {
         /// Case file id (or its first characters).
         case: Option<String>,
     },
+    /// The lead's review: every change since the last review point, by
+    /// case file, with who, when, which device and what; `--mark` marks a
+    /// new point.
+    Review {
+        /// Mark a review point now: what changed so far counts as reviewed.
+        #[arg(long)]
+        mark: bool,
+        /// At most this many case files, the most recently changed first.
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// Comment on a case file for its worker (it syncs like any edit).
+    Comment {
+        /// Case file id (or its first characters).
+        case: String,
+        /// The comment.
+        text: String,
+    },
     /// Settle a conflict with one value.
     Resolve {
         /// Case file id.
@@ -682,6 +700,29 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                         )
                     })
                     .collect()
+            })
+        }
+        Command::Review { mark: true, .. } => {
+            let marked = api(device.mark_review_point())?;
+            out.print(&marked, || {
+                format!(
+                    "review point marked at {}; {} case file(s) had changed since the previous one",
+                    format_ms(marked.at_ms),
+                    marked.cases
+                )
+            })
+        }
+        Command::Review { mark: false, limit } => {
+            let since = api(device.since_review(limit))?;
+            out.print(&since, || review_text(&since))
+        }
+        Command::Comment { case, text } => {
+            let detail = api(device.add_comment(&case, &text))?;
+            out.print(&detail, || {
+                format!(
+                    "comment added; {} comment(s) on this case file",
+                    detail.case.comments.len()
+                )
             })
         }
         Command::Conflicts { case } => {
@@ -1653,4 +1694,46 @@ fn status_text(status: &carnet_device::SyncStatusView) -> String {
             .map(|e| format!("\nlast error: {e}"))
             .unwrap_or_default()
     )
+}
+
+/// What changed since the last review point, for people to read.
+fn review_text(since: &carnet_device::SinceReview) -> String {
+    let mut text = match since.since_ms {
+        Some(ms) => format!("since the review point of {}:", format_ms(ms)),
+        None => "no review point yet: everything is new:".to_owned(),
+    };
+    text.push_str(&format!(
+        " {} change(s) in {} case file(s)\n",
+        since.total_changes, since.total_cases
+    ));
+    for case in &since.cases {
+        let new = if case.new_case { "  [new]" } else { "" };
+        text.push_str(&format!(
+            "{} ({}){new}\n",
+            case.name,
+            short(&case.case_id.to_string())
+        ));
+        for h in &case.changes {
+            text.push_str(&format!(
+                "  {}  {:<18} {:<16} device {}\n",
+                format_ms(h.time_ms),
+                h.label,
+                h.worker.as_deref().unwrap_or("?"),
+                h.device.map_or_else(|| "?".to_owned(), |d| short(&d.to_string())),
+            ));
+            for f in &h.fields {
+                if f.diff.is_empty() {
+                    text.push_str(&format!(
+                        "      {}: {} -> {}\n",
+                        f.field,
+                        f.before.as_deref().unwrap_or("(none)"),
+                        f.after.as_deref().unwrap_or("(none)")
+                    ));
+                } else {
+                    text.push_str(&format!("      {}: text changed\n", f.field));
+                }
+            }
+        }
+    }
+    text
 }

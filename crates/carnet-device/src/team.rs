@@ -6,13 +6,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use carnet_core::{CaseFile, CaseId};
+use carnet_core::CaseId;
 use carnet_protocol::{
     DeviceList, DevicePublicKeys, DeviceSecretKeys, Invite, Request, Response, Role, SignedRequest, TeamKey,
     decode, encode, invite_id, unwrap_with_code, wrap_with_code,
 };
-use carnet_store::{SyncRecord, TeamDevice, TeamRecord};
-use carnet_sync::{Effect, EngineState, Membership, RosterEntry, SyncEngine, TransportError};
+use carnet_store::{OutboxUpdate, Received, SyncRecord, TeamDevice, TeamRecord};
+use carnet_sync::{Checkpoint, Effect, EngineState, Membership, RosterEntry, SyncEngine, TransportError};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -384,15 +384,24 @@ impl Device {
             // The first page's version: a snapshot replaced while the pages
             // came is newer, and its document's entries then all come from the log.
             version.get_or_insert(page_version);
+            let mut page = Vec::with_capacity(snapshots.len());
             for snapshot in &snapshots {
-                let header = snapshot.entry.header;
                 let content = membership.open(&snapshot.entry).map_err(|e| DeviceError::Sync {
                     message: format!("a snapshot was refused ({e})"),
                     retryable: false,
                 })?;
-                self.apply_document(membership.team, header.doc, &content)?;
-                taken += 1;
+                page.push((snapshot.entry.header.doc, content));
             }
+            // One transaction per page of snapshots.
+            if let Some(reason) = self
+                .apply_documents(membership.team, &page)?
+                .into_iter()
+                .flatten()
+                .next()
+            {
+                return Err(DeviceError::Input(reason));
+            }
+            taken += page.len();
             match snapshots.last() {
                 Some(last) if more => after = Some(last.entry.header.doc),
                 _ => break,
@@ -402,16 +411,16 @@ impl Device {
             return Ok(0);
         }
         // Every snapshot is in: the log is pulled without what they hold.
-        let state = EngineState {
-            cursor: 0,
-            outbox: Vec::new(),
-            skip_snapshots: version,
-        };
         let started = SyncRecord {
-            engine: encode(&state),
+            engine: saved_state(&Checkpoint {
+                cursor: 0,
+                skip_snapshots: version,
+                acked: Vec::new(),
+            }),
             ..record
         };
-        self.store_mut().save_sync_record(&started, None)?;
+        self.store_mut()
+            .save_sync_record(&started, OutboxUpdate::default())?;
         Ok(taken)
     }
 
@@ -527,19 +536,39 @@ impl Device {
         if let Err(DeviceError::Sync { message, .. }) = &result {
             let mut record = self.store().sync_record()?;
             record.last_error = Some(message.clone());
-            self.store_mut().save_sync_record(&record, None)?;
+            self.store_mut()
+                .save_sync_record(&record, OutboxUpdate::default())?;
         }
         result
     }
 
     fn sync_log(&mut self, transport: &mut dyn Transport) -> Res<SyncReport> {
         let (_, mut membership) = self.membership()?;
-        let record = self.store().sync_record()?;
-        let state: EngineState = if record.engine.is_empty() {
+        let mut record = self.store().sync_record()?;
+        let mut state: EngineState = if record.engine.is_empty() {
             EngineState::default()
         } else {
             decode(&record.engine).map_err(protocol)?
         };
+        if !state.outbox.is_empty() {
+            // Saved before the outbox had rows of its own: move it there once.
+            let legacy = std::mem::take(&mut state.outbox);
+            let sealed: Vec<(String, Vec<u8>)> = legacy
+                .iter()
+                .map(|e| (e.header.entry_id.to_string(), encode(e)))
+                .collect();
+            record.engine = encode(&state);
+            self.store_mut().save_sync_record(
+                &record,
+                OutboxUpdate {
+                    sealed: &sealed,
+                    ..OutboxUpdate::default()
+                },
+            )?;
+        }
+        for bytes in self.store().outbox()? {
+            state.outbox.push(decode(&bytes).map_err(protocol)?);
+        }
         let mut engine = SyncEngine::new(state);
         // Seal what was changed here since the last sync: one entry per case file.
         let outgoing = self.store().outgoing()?;
@@ -551,19 +580,24 @@ impl Device {
                     .or_default()
                     .extend_from_slice(&change.bytes);
             }
+            let mut sealed = Vec::with_capacity(by_case.len());
             for (case, bytes) in by_case {
                 let doc: Uuid = case
                     .parse()
                     .map_err(|_| DeviceError::Input("a queued change names no case file".into()))?;
-                engine
+                let entry = engine
                     .queue(&membership, doc, &bytes, random::<40>())
                     .map_err(protocol)?;
+                sealed.push((entry.header.entry_id.to_string(), encode(&entry)));
             }
-            let sealed = SyncRecord {
-                engine: encode(engine.state()),
-                ..record.clone()
-            };
-            self.store_mut().save_sync_record(&sealed, Some(last))?;
+            self.store_mut().save_sync_record(
+                &record,
+                OutboxUpdate {
+                    sealed: &sealed,
+                    sealed_up_to: Some(last),
+                    acked: &[],
+                },
+            )?;
         }
         let mut report = SyncReport::default();
         // Log entries seen per document since the last saved state.
@@ -581,6 +615,10 @@ impl Device {
                 self.now_ms(),
                 answer.as_deref().map_err(Clone::clone),
             );
+            // The entries of one answer are applied together, in one store
+            // transaction, before the checkpoint that follows them is saved.
+            let mut page: Vec<(Uuid, Vec<u8>)> = Vec::new();
+            let mut page_seqs: Vec<u64> = Vec::new();
             for effect in effects {
                 match effect {
                     Effect::Apply {
@@ -588,32 +626,38 @@ impl Device {
                     } => {
                         // Own entries come back in the pull too: each entry is counted once, here.
                         *seen.entry(doc.to_string()).or_insert(0) += 1;
-                        match self.apply_document(membership.team, doc, &changes) {
-                            Ok(()) => report.applied += 1,
-                            // Content that decrypts but is not a change of that case file
-                            // is refused like a bad entry; the log goes on past it.
-                            Err(DeviceError::Input(reason)) => {
-                                report.rejected.push(format!("entry {seq}: {reason}"))
-                            }
-                            Err(DeviceError::Store(carnet_store::StoreError::Core(e))) => {
-                                report.rejected.push(format!("entry {seq}: {e}"));
-                            }
-                            // Anything else (a full disk…) stops before the cursor moves.
-                            Err(e) => return Err(e),
-                        }
+                        page.push((doc, changes));
+                        page_seqs.push(seq);
                     }
                     Effect::Reject { seq, reason, .. } => {
                         report.rejected.push(format!("entry {seq}: {reason}"))
                     }
-                    Effect::Persist(state) => {
+                    Effect::Persist(checkpoint) => {
+                        // Content that decrypts but is not a change of that case file
+                        // is refused like a bad entry; the log goes on past it.
+                        // Anything else (a full disk…) stops before the cursor moves.
+                        let outcomes = self.apply_documents(membership.team, &std::mem::take(&mut page))?;
+                        for (seq, outcome) in std::mem::take(&mut page_seqs).into_iter().zip(outcomes) {
+                            match outcome {
+                                None => report.applied += 1,
+                                Some(reason) => report.rejected.push(format!("entry {seq}: {reason}")),
+                            }
+                        }
                         self.store_mut().count_log_entries(&std::mem::take(&mut seen))?;
                         let status = engine.status();
                         let saved = SyncRecord {
-                            engine: encode(&state),
+                            engine: saved_state(&checkpoint),
                             last_sync_ms: status.last_sync_ms,
                             last_error: status.last_error.clone(),
                         };
-                        self.store_mut().save_sync_record(&saved, None)?;
+                        let acked: Vec<String> = checkpoint.acked.iter().map(Uuid::to_string).collect();
+                        self.store_mut().save_sync_record(
+                            &saved,
+                            OutboxUpdate {
+                                acked: &acked,
+                                ..OutboxUpdate::default()
+                            },
+                        )?;
                     }
                     Effect::Devices(list) => {
                         self.keep_device_list(&mut membership, &list)?;
@@ -691,62 +735,41 @@ impl Device {
         Ok(sent)
     }
 
-    /// Applies content received for a document of the team: the roster
-    /// (whose document id is the team id) or a case file.
-    fn apply_document(&mut self, team: Uuid, doc: Uuid, content: &[u8]) -> Res<()> {
-        if doc == team {
-            self.apply_roster_changes(content)
-        } else {
-            self.apply_received(CaseId::from_uuid(doc), content)
+    /// Applies content received for documents of the team, in order: the
+    /// roster (whose document id is the team id) at once, the case files
+    /// together in one store transaction. Returns, for each item, `None`
+    /// when it was applied (or held until what it needs arrives) or why it
+    /// was refused.
+    ///
+    /// # Errors
+    /// Store errors (then no case file of the batch was written).
+    fn apply_documents(&mut self, team: Uuid, items: &[(Uuid, Vec<u8>)]) -> Res<Vec<Option<String>>> {
+        let mut outcomes = vec![None; items.len()];
+        let mut cases: Vec<(CaseId, &[u8])> = Vec::with_capacity(items.len());
+        let mut at = Vec::with_capacity(items.len());
+        for (i, (doc, content)) in items.iter().enumerate() {
+            if *doc == team {
+                match self.apply_roster_changes(content) {
+                    Ok(()) => {}
+                    Err(DeviceError::Input(reason)) => outcomes[i] = Some(reason),
+                    Err(DeviceError::Store(carnet_store::StoreError::Core(e))) => {
+                        outcomes[i] = Some(e.to_string());
+                    }
+                    Err(e) => return Err(e),
+                }
+            } else {
+                cases.push((CaseId::from_uuid(*doc), content));
+                at.push(i);
+            }
         }
-    }
-
-    /// Applies received changes. Changes a case file cannot take yet (its
-    /// creation or a change they depend on has not arrived) are held and
-    /// tried again with the next changes of that case file, so nothing
-    /// received is lost and sync never gets stuck on them.
-    fn apply_received(&mut self, id: CaseId, changes: &[u8]) -> Res<()> {
-        let key = id.to_string();
-        let held = self.store().held_changes(&key)?;
-        let mut file = if self.store().contains(id)? {
-            let mut stored = self.store().load(id)?;
-            let mut new = stored.file.receive_changes(changes)?;
-            for bytes in &held {
-                new.extend(stored.file.receive_changes(bytes)?);
-            }
-            self.store_mut().save_received(&mut stored, &new)?;
-            stored.file
-        } else {
-            let mut candidates: Vec<&[u8]> = vec![changes];
-            candidates.extend(held.iter().map(Vec::as_slice));
-            let writer = self.store().writer();
-            let Some((base, mut file)) = candidates
-                .iter()
-                .enumerate()
-                .find_map(|(i, c)| CaseFile::load(c, writer).ok().map(|f| (i, f)))
-            else {
-                return Ok(self.store_mut().hold_changes(&key, changes)?);
-            };
-            if file.id() != id {
-                return Err(DeviceError::Input(
-                    "a received case file names another id; it was ignored".into(),
-                ));
-            }
-            for (i, bytes) in candidates.iter().enumerate() {
-                if i != base {
-                    file.receive_changes(bytes)?;
+        if !cases.is_empty() {
+            for (i, received) in at.into_iter().zip(self.store_mut().receive(&cases)?) {
+                if let Received::Refused(reason) = received {
+                    outcomes[i] = Some(reason);
                 }
             }
-            self.store_mut().insert_received(file)?.file
-        };
-        if file.missing_deps().is_empty() {
-            if !held.is_empty() {
-                self.store_mut().clear_held_changes(&key)?;
-            }
-        } else {
-            self.store_mut().hold_changes(&key, changes)?;
         }
-        Ok(())
+        Ok(outcomes)
     }
 
     /// The sync status line.
@@ -755,20 +778,32 @@ impl Device {
     /// Store errors.
     pub fn sync_status(&self) -> Res<SyncStatusView> {
         let record = self.store().sync_record()?;
-        let outbox = if record.engine.is_empty() {
+        // A state saved before the outbox had rows of its own may hold entries.
+        let legacy = if record.engine.is_empty() {
             0
         } else {
             decode::<EngineState>(&record.engine)
                 .map(|s| s.outbox.len())
                 .unwrap_or(0)
         };
+        let (outbox, outgoing) = self.store().pending_counts()?;
         Ok(SyncStatusView {
             team: self.store().team()?,
             last_sync_ms: record.last_sync_ms,
-            pending: outbox + self.store().outgoing()?.len(),
+            pending: legacy + outbox + outgoing,
             last_error: record.last_error,
         })
     }
+}
+
+/// The engine's state as saved in the sync record: the cursor, the outbox
+/// being kept one entry per row beside it.
+fn saved_state(checkpoint: &Checkpoint) -> Vec<u8> {
+    encode(&EngineState {
+        cursor: checkpoint.cursor,
+        outbox: Vec::new(),
+        skip_snapshots: checkpoint.skip_snapshots,
+    })
 }
 
 fn unexpected(response: &Response) -> DeviceError {

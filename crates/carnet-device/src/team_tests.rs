@@ -1,7 +1,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use carnet_core::{
-    Agency, NewPerson, NewProcedure, ProcedureId, ProcedurePatch, ProcedureStatus, VisitPatch,
+    Agency, CaseFile, NewPerson, NewProcedure, ProcedureId, ProcedurePatch, ProcedureStatus, VisitPatch,
 };
 use carnet_hub::{Hub, HubConfig, SqliteStorage};
 use carnet_store::KdfParams;
@@ -310,11 +310,11 @@ fn changes_that_arrive_before_what_they_need_are_held_not_lost() {
     let third = file.apply(&visit("troisième"), &ctx(2)).unwrap();
 
     // The third change, then the second, then the creation: in the worst order.
-    reader.apply_received(id, &third.bytes).unwrap();
+    reader.store_mut().receive(&[(id, &third.bytes)]).unwrap();
     assert!(!reader.store().contains(id).unwrap());
-    reader.apply_received(id, &second.bytes).unwrap();
+    reader.store_mut().receive(&[(id, &second.bytes)]).unwrap();
     assert_eq!(reader.store().held_changes(&id.to_string()).unwrap().len(), 2);
-    reader.apply_received(id, &created.bytes).unwrap();
+    reader.store_mut().receive(&[(id, &created.bytes)]).unwrap();
     let shown = reader.show(&id.to_string()).unwrap();
     let mut notes: Vec<String> = shown.case.visits.iter().map(|v| v.note.clone()).collect();
     notes.sort();
@@ -328,12 +328,12 @@ fn changes_that_arrive_before_what_they_need_are_held_not_lost() {
     // On a case file the device has, a change whose parent is missing waits too.
     let fourth = file.apply(&visit("quatrième"), &ctx(3)).unwrap();
     let fifth = file.apply(&visit("cinquième"), &ctx(4)).unwrap();
-    reader.apply_received(id, &fifth.bytes).unwrap();
+    reader.store_mut().receive(&[(id, &fifth.bytes)]).unwrap();
     assert_eq!(reader.show(&id.to_string()).unwrap().case.visits.len(), 2);
     let reopened = Device::open(&tmp.path().join("reader"), "passphrase").unwrap();
     assert_eq!(reopened.store().held_changes(&id.to_string()).unwrap().len(), 1);
     drop(reopened);
-    reader.apply_received(id, &fourth.bytes).unwrap();
+    reader.store_mut().receive(&[(id, &fourth.bytes)]).unwrap();
     assert_eq!(reader.show(&id.to_string()).unwrap().case.visits.len(), 4);
     assert!(reader.store().held_changes(&id.to_string()).unwrap().is_empty());
 }
@@ -519,4 +519,225 @@ fn a_device_joining_later_starts_from_snapshots_and_the_tail_of_the_log() {
         names.contains(&Some("Léa".into())) && names.contains(&Some("Chloé".into())),
         "{names:?}"
     );
+}
+
+/// Answers the first `answers` requests through the hub, then fails as a
+/// dropped connection would.
+struct DropsAfter<'a> {
+    net: InProcess<'a>,
+    answers: usize,
+}
+
+impl Transport for DropsAfter<'_> {
+    fn post(&mut self, body: &[u8]) -> Result<Vec<u8>, TransportError> {
+        if self.answers == 0 {
+            return Err(TransportError {
+                retryable: true,
+                message: "the connection dropped".into(),
+            });
+        }
+        self.answers -= 1;
+        self.net.post(body)
+    }
+}
+
+#[test]
+fn a_large_upload_saves_each_exchange_without_rewriting_the_outbox() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hub = hub_in(tmp.path());
+    let mut net = InProcess {
+        hub: &hub,
+        lose_answers: false,
+    };
+    let mut lead = device(&tmp.path().join("lead"), "Léa");
+    let people = 450;
+    lead.demo(people, 3, None).unwrap();
+    lead.create_team("http://hub", &mut net).unwrap();
+    // The case files and the roster entry are queued.
+    assert_eq!(lead.sync_status().unwrap().pending, people + 1);
+    // One exchange goes through (at most 200 entries pushed), then the line drops.
+    let mut flaky = DropsAfter {
+        net: InProcess {
+            hub: &hub,
+            lose_answers: false,
+        },
+        answers: 1,
+    };
+    assert!(lead.sync(&mut flaky).is_err());
+    let (outbox, outgoing) = lead.store().pending_counts().unwrap();
+    assert_eq!(outgoing, 0, "every queued change is sealed");
+    assert_eq!(outbox, people + 1 - 200, "acknowledged entries left the outbox");
+    // The saved state is the cursor alone: the entries waiting are rows of
+    // their own, so an exchange does not write the whole backlog again.
+    let engine = lead.store().sync_record().unwrap().engine;
+    assert!(engine.len() < 32, "the saved state holds {} bytes", engine.len());
+    assert_eq!(lead.sync_status().unwrap().pending, outbox);
+
+    let report = lead.sync(&mut net).unwrap();
+    assert_eq!(report.pending, 0);
+    assert_eq!(lead.store().pending_counts().unwrap(), (0, 0));
+    let code = lead.invite(Role::Worker, &mut net).unwrap().code;
+    let mut worker = device(&tmp.path().join("worker"), "Anne");
+    worker.join_team("http://hub", &code, &mut net).unwrap();
+    worker.sync(&mut net).unwrap();
+    assert_eq!(worker.case_ids().unwrap(), lead.case_ids().unwrap());
+}
+
+#[test]
+fn an_outbox_saved_inside_the_engine_state_is_moved_to_rows_and_sent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hub = hub_in(tmp.path());
+    let mut net = InProcess {
+        hub: &hub,
+        lose_answers: false,
+    };
+    let mut lead = device(&tmp.path().join("lead"), "Léa");
+    let case = lead
+        .add_person(NewPerson {
+            name: "Alice Durand".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    lead.create_team("http://hub", &mut net).unwrap();
+    // As a device saved its state before the outbox had rows: the queued
+    // changes sealed into the engine state itself.
+    let (_, membership) = lead.membership().unwrap();
+    let mut engine = SyncEngine::new(EngineState::default());
+    let outgoing = lead.store().outgoing().unwrap();
+    let last = outgoing.last().unwrap().seq;
+    for change in &outgoing {
+        engine
+            .queue(
+                &membership,
+                change.case_id.parse().unwrap(),
+                &change.bytes,
+                random::<40>(),
+            )
+            .unwrap();
+    }
+    let old = SyncRecord {
+        engine: encode(engine.state()),
+        ..SyncRecord::default()
+    };
+    lead.store_mut()
+        .save_sync_record(
+            &old,
+            OutboxUpdate {
+                sealed_up_to: Some(last),
+                ..OutboxUpdate::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(lead.sync_status().unwrap().pending, outgoing.len());
+
+    assert_eq!(lead.sync(&mut net).unwrap().pending, 0);
+    assert_eq!(lead.store().pending_counts().unwrap(), (0, 0));
+    let code = lead.invite(Role::Worker, &mut net).unwrap().code;
+    let mut worker = device(&tmp.path().join("worker"), "Anne");
+    worker.join_team("http://hub", &code, &mut net).unwrap();
+    worker.sync(&mut net).unwrap();
+    assert_eq!(
+        worker.show(&case.to_string()).unwrap().case.person.name,
+        "Alice Durand"
+    );
+}
+
+/// Everything a device shows of its case files: each in full (view,
+/// conflicts, heads), the caseload list with archived ones, search, due
+/// tasks and conflicts across the caseload.
+fn everything(device: &Device) -> Vec<String> {
+    let mut all = Vec::new();
+    for id in device.case_ids().unwrap() {
+        let detail = device.show(&id.to_string()).unwrap();
+        all.push(format!(
+            "{:?} {:?} {:?}",
+            detail.case, detail.conflicts, detail.heads
+        ));
+    }
+    let everyone = carnet_store::CaseloadFilter {
+        include_archived: true,
+        ..Default::default()
+    };
+    all.push(format!("{:?}", device.list(&everyone).unwrap()));
+    for query in ["logement", "caf", "martin", "a"] {
+        all.push(format!("{:?}", device.search(query, 2_000).unwrap()));
+    }
+    all.push(format!("{:?}", device.tasks_due(3_650).unwrap()));
+    all.push(format!("{:?}", device.store().conflicts().unwrap()));
+    all
+}
+
+#[test]
+fn a_device_joining_holds_exactly_the_case_files_of_the_team() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hub = hub_in(tmp.path());
+    let mut net = InProcess {
+        hub: &hub,
+        lose_answers: false,
+    };
+    let mut lead = device(&tmp.path().join("lead"), "Léa");
+    // Case files with pending changes and compacted ones, archived ones…
+    lead.demo(40, 7, None).unwrap();
+    let ids = lead.case_ids().unwrap();
+    for (i, id) in ids.iter().take(12).enumerate() {
+        lead.add_visit(
+            &id.to_string(),
+            VisitInput {
+                note: format!("Logement visité, {i}"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    lead.archive_case(&ids[13].to_string(), true).unwrap();
+    lead.create_team("http://hub", &mut net).unwrap();
+    lead.sync(&mut net).unwrap();
+    // … and a conflict: two devices change one field while apart.
+    let code = lead.invite(Role::Worker, &mut net).unwrap().code;
+    let mut colleague = device(&tmp.path().join("colleague"), "Anne");
+    colleague.join_team("http://hub", &code, &mut net).unwrap();
+    colleague.sync(&mut net).unwrap();
+    let changed = |commune: &str| carnet_core::PersonPatch {
+        commune: Some(commune.into()),
+        ..Default::default()
+    };
+    lead.update_person(&ids[0].to_string(), changed("Aubusson"))
+        .unwrap();
+    colleague
+        .update_person(&ids[0].to_string(), changed("Guéret"))
+        .unwrap();
+    colleague.sync(&mut net).unwrap();
+    lead.sync(&mut net).unwrap();
+    colleague.sync(&mut net).unwrap();
+    let expected = everything(&lead);
+    assert!(!lead.store().conflicts().unwrap().is_empty());
+    assert_eq!(everything(&colleague), expected);
+
+    // A device joining when the hub holds no snapshot: the whole log.
+    let code = lead.invite(Role::Worker, &mut net).unwrap().code;
+    let mut from_log = device(&tmp.path().join("from-log"), "Chloé");
+    from_log.join_team("http://hub", &code, &mut net).unwrap();
+    assert!(from_log.case_ids().unwrap().is_empty());
+    from_log.sync(&mut net).unwrap();
+    assert_eq!(everything(&from_log), expected);
+
+    // Once every document has a snapshot: the snapshots, then the tail.
+    let seen = ids
+        .iter()
+        .map(|id| (id.to_string(), SNAPSHOT_AFTER))
+        .collect::<BTreeMap<_, _>>();
+    lead.store_mut().count_log_entries(&seen).unwrap();
+    while lead.sync(&mut net).unwrap().snapshots > 0 {}
+    let code = lead.invite(Role::Worker, &mut net).unwrap().code;
+    let mut from_snapshots = device(&tmp.path().join("from-snapshots"), "Denis");
+    from_snapshots.join_team("http://hub", &code, &mut net).unwrap();
+    assert_eq!(
+        from_snapshots.case_ids().unwrap(),
+        ids,
+        "the snapshots are in before the first sync"
+    );
+    let report = from_snapshots.sync(&mut net).unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    assert_eq!(everything(&from_snapshots), expected);
 }

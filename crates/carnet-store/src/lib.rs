@@ -27,6 +27,6 @@ pub use fold::fold;
 pub use key::KdfParams;
 pub use store::{
     BrokenCase, COMPACT_AFTER_BYTES, COMPACT_AFTER_CHANGES, CaseSummary, CaseloadFilter, ConflictSummary,
-    DeviceIdentity, DueTask, ReindexReport, Store, StoredCase, StoredParts,
+    DeviceIdentity, DueTask, Received, ReindexReport, Store, StoredCase, StoredParts,
 };
-pub use team::{OutgoingChange, SyncRecord, TeamDevice, TeamRecord};
+pub use team::{OutboxUpdate, OutgoingChange, SyncRecord, TeamDevice, TeamRecord};

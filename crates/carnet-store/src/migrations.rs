@@ -43,6 +43,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "review points",
         sql: include_str!("migrations/0005_review_points.sql"),
     },
+    Migration {
+        version: 6,
+        name: "sync outbox rows",
+        sql: include_str!("migrations/0006_outbox_rows.sql"),
+    },
 ];
 
 /// The schema version this code brings a database to.
@@ -79,9 +84,9 @@ mod tests {
 
     #[test]
     fn migrations_are_numbered_in_order_and_apply_to_an_empty_database() {
-        for (i, migration) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(migration.version, i as i64 + 1, "{}", migration.name);
-        }
+        // In order, each once.
+        let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
+        assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
         let version: i64 = conn
@@ -106,6 +111,7 @@ mod tests {
             (3, 7_230_204_387_299_571_687),
             (4, 5_001_456_929_850_153_416),
             (5, 15_593_856_328_147_959_256),
+            (6, 1_691_852_236_372_377_432),
         ];
         fn fnv1a(text: &str) -> u64 {
             text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -148,6 +154,29 @@ mod tests {
             })
             .unwrap();
         assert_eq!(archived, 0);
+    }
+
+    #[test]
+    fn a_sync_state_from_before_the_outbox_rows_is_kept() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for migration in MIGRATIONS.iter().filter(|m| m.version <= 4) {
+            conn.execute_batch(migration.sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.execute(
+            "INSERT INTO sync_state (singleton, engine, last_sync_ms) VALUES (1, x'0701', 5)",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let engine: Vec<u8> = conn
+            .query_row("SELECT engine FROM sync_state", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(engine, [7, 1]);
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 0);
     }
 
     #[test]

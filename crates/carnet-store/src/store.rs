@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use carnet_core::{
-    AppliedChange, CaseFile, CaseFileView, CaseId, Day, DeviceId, ProcedureId, TaskId, VisitId, Writer,
+    AppliedChange, CaseFile, CaseFileView, CaseId, ChangeHash, Day, DeviceId, Edit, ProcedureId, TaskId,
+    VisitId, Writer,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
@@ -155,6 +156,18 @@ enum Origin {
     Hub,
 }
 
+/// What became of content received from the hub ([`Store::receive`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// Applied: the case file holds it.
+    Applied,
+    /// Kept until what it needs arrives (its creation, or a change it
+    /// depends on); the part that could be applied is.
+    Held,
+    /// Not changes of that case file; nothing was written for it.
+    Refused(String),
+}
+
 /// A case file read from the store, remembering which write of the document
 /// it reflects so a later save can tell if another process wrote in between.
 #[derive(Debug)]
@@ -162,6 +175,46 @@ pub struct StoredCase {
     /// The document.
     pub file: CaseFile,
     generation: i64,
+    /// What the index rows were last written from by this value, so the
+    /// next edit can write only what it changed.
+    indexed: Option<Indexed>,
+}
+
+/// The view the index rows of a case file were written from, at which heads,
+/// and how many conflicts they hold.
+#[derive(Debug)]
+struct Indexed {
+    view: CaseFileView,
+    heads: Vec<ChangeHash>,
+    conflicts: usize,
+}
+
+impl StoredCase {
+    fn new(file: CaseFile, generation: i64) -> Self {
+        Self {
+            file,
+            generation,
+            indexed: None,
+        }
+    }
+
+    /// Which write of the stored document this reflects: a value whose
+    /// generation differs from [`Store::generation`] is out of date.
+    #[must_use]
+    pub fn generation(&self) -> i64 {
+        self.generation
+    }
+
+    /// Writes the index rows of the case file in full and remembers the view.
+    fn project(&mut self, tx: &Connection) -> Res<CaseFileView> {
+        let (view, conflicts) = index::project(tx, &mut self.file)?;
+        self.indexed = Some(Indexed {
+            view: view.clone(),
+            heads: self.file.heads(),
+            conflicts,
+        });
+        Ok(view)
+    }
 }
 
 /// The open device database.
@@ -174,6 +227,8 @@ pub struct Store {
     /// Whether the device belongs to a team: then every change made or
     /// imported here is also queued for the hub, in the same transaction.
     pub(crate) in_team: bool,
+    /// Documents read by [`Store::load`] since the store was opened.
+    documents_read: std::cell::Cell<u64>,
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -246,6 +301,7 @@ impl Store {
             identity,
             writer,
             in_team: false,
+            documents_read: std::cell::Cell::new(0),
         })
     }
 
@@ -287,6 +343,7 @@ impl Store {
             identity,
             writer,
             in_team,
+            documents_read: std::cell::Cell::new(0),
         })
     }
 
@@ -294,6 +351,13 @@ impl Store {
     #[must_use]
     pub fn identity(&self) -> &DeviceIdentity {
         &self.identity
+    }
+
+    /// How many documents [`Store::load`] read since the store was opened
+    /// (a document is the costly part of a read: tests and benchmarks count them).
+    #[must_use]
+    pub fn documents_read(&self) -> u64 {
+        self.documents_read.get()
     }
 
     /// The writer this store's changes are made by: this device, in this run.
@@ -370,8 +434,9 @@ impl Store {
                     params![file.id().to_string(), snapshot],
                 )?;
             }
-            index::project(&tx, &mut file)?;
-            stored.push(StoredCase { file, generation: 1 });
+            let mut case = StoredCase::new(file, 1);
+            case.project(&tx)?;
+            stored.push(case);
         }
         tx.commit()?;
         Ok(stored)
@@ -407,70 +472,88 @@ impl Store {
         if changes.is_empty() {
             return Ok(case.file.view());
         }
-        let key = case.file.id().to_string();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (generation, pending_changes, pending_bytes, snapshot_bytes): (i64, i64, i64, i64) = tx
-            .query_row(
-                "SELECT generation, pending_changes, pending_bytes, length(snapshot) FROM documents WHERE case_id = ?1",
-                [&key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::CaseNotFound { id: key.clone() })?;
-        // Another process wrote this document since it was read: start from
-        // what is stored and keep only the changes it does not already hold.
-        let mut fresh_changes = Vec::new();
-        let changes = if generation == case.generation {
-            changes
-        } else {
-            let mut fresh = read_case(&tx, case.file.id(), self.writer)?;
-            for change in changes {
-                fresh_changes.extend(fresh.receive_changes(&change.bytes)?);
+        let generation = write_changes(&tx, self.writer, queue, case, changes)?;
+        let view = case.project(&tx);
+        finish(tx, case, generation, view)
+    }
+
+    /// Saves the change an edit made to a stored case file, as
+    /// [`Store::save_changes`] does, and returns the case file's view. When
+    /// the index rows were written from `case` and nothing else changed the
+    /// document since (no other process, no conflict to settle), only the
+    /// rows the edit touched are written, and the view is brought up to date
+    /// from the last one rather than read again: the cost follows the edit,
+    /// not the size of the case file. Otherwise the case file is projected
+    /// in full.
+    ///
+    /// # Errors
+    /// As [`Store::save_changes`]; nothing is written on error.
+    pub fn save_edit(
+        &mut self,
+        case: &mut StoredCase,
+        change: AppliedChange,
+        edit: &Edit,
+    ) -> Res<CaseFileView> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let read_at = case.generation;
+        let hash = change.hash;
+        let generation = write_changes(&tx, self.writer, self.in_team, case, &[change])?;
+        let indexed = case.indexed.take();
+        let view = match indexed {
+            // Written from this very value and generation, free of conflicts,
+            // and the document is that one plus this change alone.
+            Some(indexed)
+                if generation == read_at + 1
+                    && indexed.conflicts == 0
+                    && case.file.heads() == [hash]
+                    && case.file.change_deps(hash) == Some(indexed.heads.clone()) =>
+            {
+                let view = case.file.view_after(indexed.view.clone(), edit);
+                match index::update(&tx, &indexed.view, &view) {
+                    Ok(()) => {
+                        case.indexed = Some(Indexed {
+                            view: view.clone(),
+                            heads: vec![hash],
+                            conflicts: 0,
+                        });
+                        Ok(view)
+                    }
+                    Err(e) => Err(e),
+                }
             }
-            case.file = fresh;
-            fresh_changes.as_slice()
+            _ => case.project(&tx),
         };
-        if queue {
-            let mut insert = tx.prepare_cached("INSERT INTO outgoing (case_id, bytes) VALUES (?1, ?2)")?;
-            for change in changes {
-                insert.execute(params![key, change.bytes])?;
-            }
+        finish(tx, case, generation, view)
+    }
+
+    /// Applies content received from the team's hub, for many case files at
+    /// once, in one transaction: each item is changes of a case file, a
+    /// whole saved case file (a snapshot), or both. A case file new here
+    /// whose content loads complete is stored as received, not saved again.
+    /// Content a case file cannot take yet (its creation, or a change it
+    /// depends on, has not arrived) is held and tried again with the next
+    /// content of that case file, so nothing received is lost. Nothing is
+    /// queued back to the hub.
+    ///
+    /// # Errors
+    /// Database errors, and a stored case file that cannot be read: then
+    /// nothing is written. Content that is not of the case file it names is
+    /// not an error: its item is [`Received::Refused`] and the others are applied.
+    pub fn receive(&mut self, items: &[(CaseId, &[u8])]) -> Res<Vec<Received>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::with_capacity(items.len());
+        for (id, bytes) in items {
+            outcomes.push(receive_one(&tx, self.writer, *id, bytes)?);
         }
-        let added_bytes: i64 = changes.iter().map(|c| c.bytes.len() as i64).sum();
-        let (pending_changes, pending_bytes) = (
-            pending_changes + changes.len() as i64,
-            pending_bytes + added_bytes,
-        );
-        // A snapshot holds applied changes only: while some change waits for
-        // its dependencies, keep the change log as it is.
-        let due = pending_changes >= COMPACT_AFTER_CHANGES
-            || pending_bytes > snapshot_bytes.max(COMPACT_AFTER_BYTES);
-        if due && case.file.missing_deps().is_empty() {
-            let snapshot = case.file.save();
-            tx.execute("DELETE FROM changes WHERE case_id = ?1", [&key])?;
-            tx.execute(
-                "UPDATE documents SET snapshot = ?2, pending_changes = 0, pending_bytes = 0,
-                        generation = generation + 1, updated_ms = ?3 WHERE case_id = ?1",
-                params![key, snapshot, now_ms()],
-            )?;
-        } else {
-            let mut insert = tx.prepare_cached("INSERT INTO changes (case_id, bytes) VALUES (?1, ?2)")?;
-            for change in changes {
-                insert.execute(params![key, change.bytes])?;
-            }
-            drop(insert);
-            tx.execute(
-                "UPDATE documents SET pending_changes = ?2, pending_bytes = ?3,
-                        generation = generation + 1, updated_ms = ?4 WHERE case_id = ?1",
-                params![key, pending_changes, pending_bytes, now_ms()],
-            )?;
-        }
-        let view = index::project(&tx, &mut case.file)?;
         tx.commit()?;
-        case.generation = generation + 1;
-        Ok(view)
+        Ok(outcomes)
     }
 
     /// Folds a document's changes into a new snapshot now.
@@ -517,6 +600,19 @@ impl Store {
             .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })
     }
 
+    /// Which write of a stored case file is the latest (see
+    /// [`StoredCase::generation`]); `None` when it is not on this device.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn generation(&self, id: CaseId) -> Res<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT generation FROM documents WHERE case_id = ?1")?
+            .query_row([id.to_string()], |r| r.get(0))
+            .optional()?)
+    }
+
     /// Whether the case file is on this device.
     ///
     /// # Errors
@@ -553,8 +649,9 @@ impl Store {
             .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
         let result = read_case(&read, id, self.writer);
         read.finish()?;
+        self.documents_read.set(self.documents_read.get() + 1);
         match result {
-            Ok(file) => Ok(StoredCase { file, generation }),
+            Ok(file) => Ok(StoredCase::new(file, generation)),
             Err(e) => {
                 if let StoreError::Corrupt { source, .. } = &e {
                     self.conn.execute(
@@ -901,6 +998,188 @@ fn read_case(conn: &Connection, id: CaseId, writer: Writer) -> Res<CaseFile> {
         });
     }
     Ok(file)
+}
+
+/// Commits a save whose projection gave `view`, or rolls it back (dropping
+/// what `case` remembers of the index, which the rollback undid).
+fn finish(
+    tx: rusqlite::Transaction<'_>,
+    case: &mut StoredCase,
+    generation: i64,
+    view: Res<CaseFileView>,
+) -> Res<CaseFileView> {
+    let committed = view.and_then(|view| {
+        tx.commit()?;
+        Ok(view)
+    });
+    match committed {
+        Ok(view) => {
+            case.generation = generation;
+            Ok(view)
+        }
+        Err(e) => {
+            case.indexed = None;
+            Err(e)
+        }
+    }
+}
+
+/// Appends changes to a stored case file (compacting when the policy says
+/// so) inside the caller's transaction, and returns the document's new
+/// generation. If another process wrote the document since `case` was read,
+/// `case` is brought up to date first and only what it lacked is written.
+/// The index is the caller's to update.
+fn write_changes(
+    tx: &Connection,
+    writer: Writer,
+    queue: bool,
+    case: &mut StoredCase,
+    changes: &[AppliedChange],
+) -> Res<i64> {
+    let key = case.file.id().to_string();
+    let (generation, pending_changes, pending_bytes, snapshot_bytes): (i64, i64, i64, i64) = tx
+        .query_row(
+            "SELECT generation, pending_changes, pending_bytes, length(snapshot) FROM documents WHERE case_id = ?1",
+            [&key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::CaseNotFound { id: key.clone() })?;
+    // Another process wrote this document since it was read: start from
+    // what is stored and keep only the changes it does not already hold.
+    let mut fresh_changes = Vec::new();
+    let changes = if generation == case.generation {
+        changes
+    } else {
+        let mut fresh = read_case(tx, case.file.id(), writer)?;
+        for change in changes {
+            fresh_changes.extend(fresh.receive_changes(&change.bytes)?);
+        }
+        case.file = fresh;
+        fresh_changes.as_slice()
+    };
+    if queue {
+        let mut insert = tx.prepare_cached("INSERT INTO outgoing (case_id, bytes) VALUES (?1, ?2)")?;
+        for change in changes {
+            insert.execute(params![key, change.bytes])?;
+        }
+    }
+    let added_bytes: i64 = changes.iter().map(|c| c.bytes.len() as i64).sum();
+    let (pending_changes, pending_bytes) = (
+        pending_changes + changes.len() as i64,
+        pending_bytes + added_bytes,
+    );
+    // A snapshot holds applied changes only: while some change waits for
+    // its dependencies, keep the change log as it is.
+    let due =
+        pending_changes >= COMPACT_AFTER_CHANGES || pending_bytes > snapshot_bytes.max(COMPACT_AFTER_BYTES);
+    if due && case.file.missing_deps().is_empty() {
+        let snapshot = case.file.save();
+        tx.execute("DELETE FROM changes WHERE case_id = ?1", [&key])?;
+        tx.execute(
+            "UPDATE documents SET snapshot = ?2, pending_changes = 0, pending_bytes = 0,
+                    generation = generation + 1, updated_ms = ?3 WHERE case_id = ?1",
+            params![key, snapshot, now_ms()],
+        )?;
+    } else {
+        let mut insert = tx.prepare_cached("INSERT INTO changes (case_id, bytes) VALUES (?1, ?2)")?;
+        for change in changes {
+            insert.execute(params![key, change.bytes])?;
+        }
+        drop(insert);
+        tx.execute(
+            "UPDATE documents SET pending_changes = ?2, pending_bytes = ?3,
+                    generation = generation + 1, updated_ms = ?4 WHERE case_id = ?1",
+            params![key, pending_changes, pending_bytes, now_ms()],
+        )?;
+    }
+    Ok(generation + 1)
+}
+
+/// Stores a case file new on this device, as `snapshot`, and indexes it.
+fn insert_document(tx: &Connection, file: &mut CaseFile, snapshot: &[u8]) -> Res<()> {
+    tx.prepare_cached(
+        "INSERT INTO documents (case_id, snapshot, generation, updated_ms) VALUES (?1, ?2, 1, ?3)",
+    )?
+    .execute(params![file.id().to_string(), snapshot, now_ms()])?;
+    index::project(tx, file)?;
+    Ok(())
+}
+
+fn hold(tx: &Connection, key: &str, bytes: &[u8]) -> Res<()> {
+    tx.prepare_cached("INSERT INTO held_changes (case_id, bytes) VALUES (?1, ?2)")?
+        .execute(params![key, bytes])?;
+    Ok(())
+}
+
+/// One item of [`Store::receive`], inside its transaction.
+fn receive_one(tx: &Connection, writer: Writer, id: CaseId, bytes: &[u8]) -> Res<Received> {
+    let key = id.to_string();
+    let held: Vec<Vec<u8>> = tx
+        .prepare_cached("SELECT bytes FROM held_changes WHERE case_id = ?1 ORDER BY seq")?
+        .query_map([&key], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<Result<_, _>>()?;
+    let stored: Option<i64> = tx
+        .prepare_cached("SELECT generation FROM documents WHERE case_id = ?1")?
+        .query_row([&key], |r| r.get(0))
+        .optional()?;
+    let mut file = if let Some(generation) = stored {
+        let mut case = StoredCase::new(read_case(tx, id, writer)?, generation);
+        let mut new = Vec::new();
+        for content in std::iter::once(bytes).chain(held.iter().map(Vec::as_slice)) {
+            match case.file.receive_changes(content) {
+                Ok(changes) => new.extend(changes),
+                Err(e) => return Ok(Received::Refused(e.to_string())),
+            }
+        }
+        // Content already here (this device's own entries coming back) writes nothing.
+        if !new.is_empty() {
+            write_changes(tx, writer, false, &mut case, &new)?;
+            index::project(tx, &mut case.file)?;
+        }
+        case.file
+    } else {
+        let candidates: Vec<&[u8]> = std::iter::once(bytes)
+            .chain(held.iter().map(Vec::as_slice))
+            .collect();
+        let Some((base, mut file)) = candidates
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| CaseFile::load(c, writer).ok().map(|f| (i, f)))
+        else {
+            hold(tx, &key, bytes)?;
+            return Ok(Received::Held);
+        };
+        if file.id() != id {
+            return Ok(Received::Refused(
+                "a received case file names another id; it was ignored".into(),
+            ));
+        }
+        if candidates.len() == 1 && file.missing_deps().is_empty() {
+            // Complete as received (a snapshot, or a case file sent whole):
+            // stored as it is, not saved again.
+            insert_document(tx, &mut file, bytes)?;
+        } else {
+            for (i, content) in candidates.iter().enumerate() {
+                if i != base
+                    && let Err(e) = file.receive_changes(content)
+                {
+                    return Ok(Received::Refused(e.to_string()));
+                }
+            }
+            let snapshot = file.save();
+            insert_document(tx, &mut file, &snapshot)?;
+        }
+        file
+    };
+    if !file.missing_deps().is_empty() {
+        hold(tx, &key, bytes)?;
+        return Ok(Received::Held);
+    }
+    if !held.is_empty() {
+        tx.execute("DELETE FROM held_changes WHERE case_id = ?1", [&key])?;
+    }
+    Ok(Received::Applied)
 }
 
 /// A column holding an id, parsed; a malformed one is a conversion error.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::{OutboxUpdate, SyncRecord};
 use carnet_core::{
     Agency, Edit, EditContext, LocalDateTime, NewPerson, NewProcedure, NewTask, NewVisit, ProcedurePatch,
     ProcedureStatus, VisitKind, VisitPatch,
@@ -558,5 +559,268 @@ fn review_points_keep_each_case_files_heads_and_find_what_changed_since() {
     assert_eq!(
         store.reviewed_heads(petit.file.id()).unwrap(),
         Some(petit.file.heads())
+    );
+}
+
+/// Every index row of a case file, as text, `caseload.row` left out (a
+/// rebuild numbers rows anew).
+fn index_rows(store: &Store, id: CaseId) -> Vec<String> {
+    let key = id.to_string();
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT name, sort_key, commune, commune_key, last_visit, visits, open_procedures, next_task_due,
+                conflicts, read_only, archived FROM caseload WHERE case_id = ?1",
+        "SELECT s.case_id, s.name, s.commune, s.notes FROM search s JOIN caseload c ON c.row = s.rowid
+         WHERE c.case_id = ?1",
+        "SELECT visit_id, at, worker, archived FROM visit_index WHERE case_id = ?1 ORDER BY visit_id",
+        "SELECT procedure_id, agency, what, status, due FROM procedure_index WHERE case_id = ?1
+         ORDER BY procedure_id",
+        "SELECT task_id, title, due, done, assignee FROM task_index WHERE case_id = ?1 ORDER BY task_id",
+        "SELECT field, shown, values_count FROM conflict_index WHERE case_id = ?1 ORDER BY field",
+    ] {
+        let mut stmt = store.conn.prepare(sql).unwrap();
+        let count = stmt.column_count();
+        let found = stmt
+            .query_map([&key], |r| {
+                (0..count)
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        rows.push(format!("{sql}: {found:?}"));
+    }
+    rows
+}
+
+#[test]
+fn a_case_file_received_whole_is_stored_as_received_and_indexed() {
+    let dir_a = tempfile::tempdir().unwrap();
+    let dir_b = tempfile::tempdir().unwrap();
+    let mut a = new_store(dir_a.path(), "Anne");
+    let mut b = new_store(dir_b.path(), "Bruno");
+    let mut case = add_person(&mut a, "Hélène Roux", "Felletin");
+    edit(&mut a, &mut case, visit("2026-05-02T10:00", "logement insalubre"));
+    edit(
+        &mut a,
+        &mut case,
+        Edit::AddTask(NewTask {
+            id: carnet_core::TaskId::random(),
+            title: "rappeler la CAF".into(),
+            due: Some(Day::parse("2026-06-01").unwrap()),
+            assignee: "Anne".into(),
+        }),
+    );
+    let id = case.file.id();
+    // As a device that sends a case file whole: its snapshot followed by
+    // the changes made since, as stored.
+    let mut sent = a
+        .conn
+        .query_row(
+            "SELECT snapshot FROM documents WHERE case_id = ?1",
+            [id.to_string()],
+            |r| r.get::<_, Vec<u8>>(0),
+        )
+        .unwrap();
+    let mut stmt = a
+        .conn
+        .prepare("SELECT bytes FROM changes WHERE case_id = ?1 ORDER BY seq")
+        .unwrap();
+    for change in stmt
+        .query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))
+        .unwrap()
+    {
+        sent.extend(change.unwrap());
+    }
+    drop(stmt);
+    assert_eq!(b.receive(&[(id, &sent)]).unwrap(), vec![Received::Applied]);
+    let stored: Vec<u8> = b
+        .conn
+        .query_row(
+            "SELECT snapshot FROM documents WHERE case_id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, sent, "the bytes are kept as received, not saved again");
+    let mut received = b.load(id).unwrap();
+    assert_eq!(received.file.heads(), case.file.heads());
+    assert_eq!(received.file.view(), case.file.view());
+    // The index is the one a rebuild gives, and the one the sender has.
+    let indexed = index_rows(&b, id);
+    b.reindex().unwrap();
+    assert_eq!(index_rows(&b, id), indexed);
+    assert_eq!(index_rows(&a, id), indexed);
+    assert_eq!(b.search("insalubre", 5).unwrap().len(), 1);
+    assert_eq!(b.tasks_due(&Day::parse("2026-06-30").unwrap()).unwrap().len(), 1);
+}
+
+#[test]
+fn received_content_is_applied_in_one_transaction() {
+    let dir_a = tempfile::tempdir().unwrap();
+    let dir_b = tempfile::tempdir().unwrap();
+    let mut a = new_store(dir_a.path(), "Anne");
+    let mut b = new_store(dir_b.path(), "Bruno");
+    let first = add_person(&mut a, "Alice Durand", "Felletin");
+    let second = add_person(&mut a, "Bernard Petit", "Aubusson");
+    let broken = add_person(&mut b, "Chloé Faure", "Felletin");
+    b.conn
+        .execute(
+            "UPDATE documents SET snapshot = X'856f4a83deadbeef' WHERE case_id = ?1",
+            [broken.file.id().to_string()],
+        )
+        .unwrap();
+    let bytes = |store: &Store, id: CaseId| store.document_bytes(id).unwrap();
+    let (one, two) = (bytes(&a, first.file.id()), bytes(&a, second.file.id()));
+    let more = visit("2026-05-02T10:00", "note");
+    let mut copy = CaseFile::load(&one, a.writer()).unwrap();
+    let change = copy.apply(&more, &ctx("Anne")).unwrap();
+    // A batch that meets a case file it cannot read writes nothing at all.
+    let err = b
+        .receive(&[(first.file.id(), &one), (broken.file.id(), &change.bytes)])
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    assert!(!b.contains(first.file.id()).unwrap(), "the batch was rolled back");
+    // Otherwise every item is applied, a refused one changing nothing, and
+    // changes of a case file created earlier in the same batch find it.
+    let outcomes = b
+        .receive(&[
+            (first.file.id(), one.as_slice()),
+            (second.file.id(), &one),
+            (second.file.id(), &two),
+            (first.file.id(), &change.bytes),
+        ])
+        .unwrap();
+    assert_eq!(outcomes[0], Received::Applied);
+    assert!(matches!(outcomes[1], Received::Refused(_)), "{outcomes:?}");
+    assert_eq!(outcomes[2..], [Received::Applied, Received::Applied]);
+    assert_eq!(b.load(first.file.id()).unwrap().file.view(), copy.view());
+    assert_eq!(b.caseload(&CaseloadFilter::default()).unwrap().len(), 3);
+}
+
+#[test]
+fn the_outbox_is_written_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let sealed: Vec<(String, Vec<u8>)> = (0..300)
+        .map(|i| (format!("entry-{i}"), vec![i as u8; 4_000]))
+        .collect();
+    let record = SyncRecord {
+        engine: vec![1, 2, 3],
+        ..SyncRecord::default()
+    };
+    store
+        .save_sync_record(
+            &record,
+            OutboxUpdate {
+                sealed: &sealed,
+                ..OutboxUpdate::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(store.pending_counts().unwrap(), (300, 0));
+    // Acknowledging 200 entries writes the state row and deletes 200 rows:
+    // the 100 entries still waiting are not written again.
+    let acked: Vec<String> = sealed[..200].iter().map(|(id, _)| id.clone()).collect();
+    let before = store.conn.total_changes();
+    store
+        .save_sync_record(
+            &record,
+            OutboxUpdate {
+                acked: &acked,
+                ..OutboxUpdate::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(store.conn.total_changes() - before, 1 + 200);
+    let left = store.outbox().unwrap();
+    assert_eq!(left.len(), 100);
+    assert_eq!(left[0], sealed[200].1, "oldest first");
+    assert_eq!(store.sync_record().unwrap().engine, vec![1, 2, 3]);
+}
+
+#[test]
+fn an_edit_writes_only_the_index_rows_it_changes_and_they_match_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let mut case = add_person(&mut store, "Hélène Roux", "Felletin");
+    for day in 1..=30 {
+        edit(
+            &mut store,
+            &mut case,
+            visit(&format!("2026-04-{day:02}T10:00"), "passage"),
+        );
+    }
+    let id = case.file.id();
+    let first = VisitId::random();
+    let (procedure, task) = (ProcedureId::random(), TaskId::random());
+    let edits = vec![
+        Edit::AddVisit(NewVisit {
+            id: first,
+            ..match visit("2026-05-02T10:00", "logement insalubre") {
+                Edit::AddVisit(v) => v,
+                _ => unreachable!(),
+            }
+        }),
+        visit("2026-01-05T10:00", "une visite plus ancienne"),
+        Edit::EditVisit {
+            id: first,
+            patch: VisitPatch {
+                note: Some("logement réparé".into()),
+                ..VisitPatch::default()
+            },
+        },
+        Edit::ArchiveVisit {
+            id: first,
+            archived: true,
+        },
+        Edit::AddProcedure(NewProcedure {
+            id: procedure,
+            agency: Agency::Caf,
+            what: "RSA".into(),
+            status: ProcedureStatus::ToDo,
+            next_step: String::new(),
+            due: None,
+        }),
+        Edit::EditProcedure {
+            id: procedure,
+            patch: ProcedurePatch {
+                status: Some(ProcedureStatus::Granted),
+                ..ProcedurePatch::default()
+            },
+        },
+        Edit::AddTask(NewTask {
+            id: task,
+            title: "rappeler la CAF".into(),
+            due: Some(Day::parse("2026-06-01").unwrap()),
+            assignee: "Anne".into(),
+        }),
+        Edit::SetTaskDone { id: task, done: true },
+        Edit::UpdatePerson(carnet_core::PersonPatch {
+            name: Some("Hélène Roux-Martin".into()),
+            ..Default::default()
+        }),
+        Edit::ArchiveCase { archived: true },
+    ];
+    for one in &edits {
+        let change = case.file.apply(one, &ctx("Anne")).unwrap();
+        let before = store.conn.total_changes();
+        let view = store.save_edit(&mut case, change, one).unwrap();
+        let written = store.conn.total_changes() - before;
+        assert_eq!(view, case.file.view(), "{}", one.label());
+        // The document row and the change, then at most one item row
+        // (deleted and written again), the caseload row and the full-text row
+        // (which FTS5 writes as a dozen rows of its own tables at most); a
+        // full projection writes each of the 30 visit rows twice besides.
+        assert!(written <= 20, "{} wrote {written} rows", one.label());
+        let rows = index_rows(&store, id);
+        store.reindex().unwrap();
+        assert_eq!(index_rows(&store, id), rows, "after {}", one.label());
+    }
+    assert_eq!(store.search("roux martin", 5).unwrap().len(), 1);
+    assert!(
+        store.search("insalubre", 5).unwrap().is_empty(),
+        "its visit is archived"
     );
 }

@@ -51,6 +51,20 @@ pub struct OutgoingChange {
     pub bytes: Vec<u8>,
 }
 
+/// What a save of the sync state does to the outbox (sealed entries not yet
+/// acknowledged by the hub, one row each), in the same transaction.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OutboxUpdate<'a> {
+    /// Entries sealed since the last save, oldest first: (entry id, the
+    /// encoded entry).
+    pub sealed: &'a [(String, Vec<u8>)],
+    /// The queued changes up to this position are sealed in `sealed`: they
+    /// leave the queue.
+    pub sealed_up_to: Option<i64>,
+    /// Entry ids the hub acknowledged: they leave the outbox.
+    pub acked: &'a [String],
+}
+
 /// The saved sync state and status line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyncRecord {
@@ -295,12 +309,15 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// Saves the sync state and, in the same transaction, drops the queued
-    /// changes up to `sealed_up_to` (now sealed into the saved state).
+    /// Saves the sync state and, in the same transaction, updates the outbox:
+    /// adds the entries sealed, drops the queued changes they seal and the
+    /// entries the hub acknowledged. It writes in proportion to `outbox`,
+    /// whatever the number of entries waiting.
     ///
     /// # Errors
-    /// Database errors; nothing is written on error.
-    pub fn save_sync_record(&mut self, record: &SyncRecord, sealed_up_to: Option<i64>) -> Res<()> {
+    /// Database errors (an entry id already in the outbox is one); nothing
+    /// is written on error.
+    pub fn save_sync_record(&mut self, record: &SyncRecord, outbox: OutboxUpdate<'_>) -> Res<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -308,11 +325,51 @@ impl Store {
             "INSERT OR REPLACE INTO sync_state (singleton, engine, last_sync_ms, last_error) VALUES (1, ?1, ?2, ?3)",
             params![record.engine, record.last_sync_ms, record.last_error],
         )?;
-        if let Some(seq) = sealed_up_to {
+        {
+            let mut add = tx.prepare_cached("INSERT INTO outbox (entry_id, bytes) VALUES (?1, ?2)")?;
+            for (entry_id, bytes) in outbox.sealed {
+                add.execute(params![entry_id, bytes])?;
+            }
+            let mut remove = tx.prepare_cached("DELETE FROM outbox WHERE entry_id = ?1")?;
+            for entry_id in outbox.acked {
+                remove.execute([entry_id])?;
+            }
+        }
+        if let Some(seq) = outbox.sealed_up_to {
             tx.execute("DELETE FROM outgoing WHERE seq <= ?1", [seq])?;
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The sealed entries the hub has not acknowledged, oldest first (as
+    /// given to [`Store::save_sync_record`]).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn outbox(&self) -> Res<Vec<Vec<u8>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT bytes FROM outbox ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// How many entries wait in the outbox, and how many changes wait in
+    /// the queue to be sealed.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn pending_counts(&self) -> Res<(usize, usize)> {
+        let (outbox, outgoing): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outgoing)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((
+            usize::try_from(outbox).unwrap_or(0),
+            usize::try_from(outgoing).unwrap_or(0),
+        ))
     }
 
     /// The team roster document, if this device has one.

@@ -3,6 +3,8 @@
 use carnet_protocol::{
     DeviceList, ProtocolError, Request, Response, SealedEntry, SignedRequest, SyncRequest, decode, encode,
 };
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -16,8 +18,12 @@ const PAGE: u32 = 500;
 const BACKOFF_START_MS: i64 = 1_000;
 const BACKOFF_MAX_MS: i64 = 300_000;
 
-/// What the device saves durably between exchanges (format: stored on the
-/// device; do not change without a migration).
+/// What an engine resumes from: the cursor and the outbox as saved.
+///
+/// Format: the device stores it encoded with postcard, with an empty
+/// `outbox` (the outbox lives one entry per row beside it, so an exchange
+/// writes what it changed, not the whole backlog); states saved before that
+/// may still hold entries here. Do not change without a migration.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineState {
     /// The last log sequence number applied.
@@ -28,6 +34,32 @@ pub struct EngineState {
     /// snapshot version) catches up with the log: the entries they hold are
     /// left out of the answers.
     pub skip_snapshots: Option<u64>,
+}
+
+/// What to save after an exchange: the new cursor, and the entries that
+/// leave the outbox. It never carries the outbox itself, so saving it costs
+/// what the exchange changed, whatever the backlog.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// The last log sequence number applied.
+    pub cursor: u64,
+    /// As [`EngineState::skip_snapshots`].
+    pub skip_snapshots: Option<u64>,
+    /// Entries the hub acknowledged: remove them from the saved outbox.
+    pub acked: Vec<Uuid>,
+}
+
+impl EngineState {
+    /// Brings a saved state up to date with a checkpoint: what the caller's
+    /// storage holds once it saved it.
+    pub fn apply(&mut self, checkpoint: &Checkpoint) {
+        self.cursor = checkpoint.cursor;
+        self.skip_snapshots = checkpoint.skip_snapshots;
+        if !checkpoint.acked.is_empty() {
+            let acked: HashSet<Uuid> = checkpoint.acked.iter().copied().collect();
+            self.outbox.retain(|e| !acked.contains(&e.header.entry_id));
+        }
+    }
 }
 
 /// A failed exchange, as the transport saw it.
@@ -67,8 +99,8 @@ pub enum Effect {
         /// Why, in words.
         reason: String,
     },
-    /// Save this state, after the changes of the `Apply` effects before it.
-    Persist(EngineState),
+    /// Save this checkpoint, after the changes of the `Apply` effects before it.
+    Persist(Checkpoint),
     /// The team's device list changed: keep it (with
     /// [`Membership::apply_device_list`]) before the `Apply` effects that follow,
     /// which were opened with it.
@@ -149,7 +181,9 @@ impl SyncEngine {
         self.in_flight.is_none() && !self.wanted && self.state.outbox.is_empty()
     }
 
-    /// Seals changes of one document into an entry for the outbox.
+    /// Seals changes of one document into an entry for the outbox and
+    /// returns it: the caller saves it in its outbox (beside the saved
+    /// state) in the same transaction that drops the changes it holds.
     /// `random` gives the entry id (16 bytes) and the nonce (24 bytes).
     ///
     /// # Errors
@@ -160,12 +194,23 @@ impl SyncEngine {
         doc: Uuid,
         changes: &[u8],
         random: [u8; 40],
-    ) -> Result<Effect, ProtocolError> {
+    ) -> Result<SealedEntry, ProtocolError> {
         let entry = membership.seal(doc, changes, random)?;
-        self.state.outbox.push(entry);
+        self.state.outbox.push(entry.clone());
         self.status.pending = self.state.outbox.len();
         self.wanted = true;
-        Ok(Effect::Persist(self.state.clone()))
+        Ok(entry)
+    }
+
+    /// The checkpoint of the current state, acknowledging nothing (for a
+    /// caller that saves the cursor without an exchange).
+    #[must_use]
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            cursor: self.state.cursor,
+            skip_snapshots: self.state.skip_snapshots,
+            acked: Vec::new(),
+        }
     }
 
     /// The request to send now, if an exchange is wanted, none is in flight
@@ -213,13 +258,17 @@ impl SyncEngine {
             },
             Err(e) => return self.failed(now_ms, e.message),
         };
-        let acked: Vec<Uuid> = answer
-            .acks
-            .iter()
-            .map(|a| a.entry_id)
-            .filter(|id| pushed.contains(id))
-            .collect();
-        self.state.outbox.retain(|e| !acked.contains(&e.header.entry_id));
+        let pushed: HashSet<Uuid> = pushed.into_iter().collect();
+        let mut acked: Vec<Uuid> = Vec::with_capacity(answer.acks.len());
+        let mut seen = HashSet::with_capacity(answer.acks.len());
+        for ack in &answer.acks {
+            if pushed.contains(&ack.entry_id) && seen.insert(ack.entry_id) {
+                acked.push(ack.entry_id);
+            }
+        }
+        if !seen.is_empty() {
+            self.state.outbox.retain(|e| !seen.contains(&e.header.entry_id));
+        }
         let mut effects = Vec::new();
         // Entries of this answer may come from a device that just joined, or
         // use a key epoch that just started: open them with the new list.
@@ -274,7 +323,11 @@ impl SyncEngine {
             failures: 0,
             next_attempt_ms: now_ms,
         };
-        effects.push(Effect::Persist(self.state.clone()));
+        effects.push(Effect::Persist(Checkpoint {
+            cursor: self.state.cursor,
+            skip_snapshots: self.state.skip_snapshots,
+            acked,
+        }));
         effects
     }
 

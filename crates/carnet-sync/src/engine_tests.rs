@@ -132,9 +132,10 @@ fn changes_queued_on_one_device_are_applied_on_another_in_one_exchange_each() {
         SyncEngine::new(EngineState::default()),
     );
     let doc = Uuid::from_bytes([9; 16]);
-    ea.queue(&a, doc, b"change one", random(1)).unwrap();
-    ea.queue(&a, doc, b"change two", random(2)).unwrap();
+    let one = ea.queue(&a, doc, b"change one", random(1)).unwrap();
+    let two = ea.queue(&a, doc, b"change two", random(2)).unwrap();
     assert_eq!(ea.status().pending, 2);
+    let queued = vec![one.header.entry_id, two.header.entry_id];
     let mut sends = 0;
     ea.request_sync();
     while let Some(Effect::Send(bytes)) = ea.poll(&a, 10) {
@@ -142,7 +143,11 @@ fn changes_queued_on_one_device_are_applied_on_another_in_one_exchange_each() {
         let answer = hub.handle(&bytes);
         let effects = ea.on_response(&a, 10, Ok(&answer));
         // Its own entries come back in the log; applying them again is harmless.
-        assert!(matches!(effects.last(), Some(Effect::Persist(state)) if state.outbox.is_empty()));
+        assert!(
+            matches!(effects.last(), Some(Effect::Persist(checkpoint)) if checkpoint.acked == queued),
+            "both entries leave the saved outbox"
+        );
+        assert!(ea.state().outbox.is_empty());
     }
     assert_eq!(sends, 1, "push and pull take one round trip");
     assert_eq!(ea.status().pending, 0);
@@ -333,4 +338,48 @@ fn a_sync_asked_for_during_an_exchange_follows_it() {
     eb.on_response(&b, 0, Ok(&answer));
     assert!(!eb.is_idle());
     assert_eq!(applied(&sync(&mut eb, &b, &mut hub, 0)), vec![b"late".to_vec()]);
+}
+
+#[test]
+fn each_exchange_saves_what_it_changed_not_the_backlog() {
+    // A lead uploading a full notebook: the outbox holds many entries and is
+    // pushed MAX_PUSH at a time. Every checkpoint names only the entries of
+    // its own exchange, and a saved state brought up to date with the
+    // checkpoints matches the engine's at every step.
+    let mut hub = LogHub {
+        page: 1,
+        ..LogHub::default()
+    };
+    let a = member(1, &mut hub);
+    let mut engine = SyncEngine::new(EngineState::default());
+    let mut saved = EngineState::default();
+    let backlog = MAX_PUSH * 3 + 7;
+    for i in 0..backlog {
+        let entry = engine
+            .queue(&a, Uuid::from_u128(i as u128), b"a case file", random(i as u64))
+            .unwrap();
+        saved.outbox.push(entry);
+    }
+    assert_eq!(&saved, engine.state());
+    engine.request_sync();
+    let mut exchanges = 0;
+    while let Some(Effect::Send(bytes)) = engine.poll(&a, 0) {
+        exchanges += 1;
+        let answer = hub.handle(&bytes);
+        let effects = engine.on_response(&a, 0, Ok(&answer));
+        let Some(Effect::Persist(checkpoint)) = effects.last() else {
+            panic!("an answer ends with Persist: {effects:?}");
+        };
+        assert!(
+            checkpoint.acked.len() <= MAX_PUSH,
+            "a checkpoint names {} entries",
+            checkpoint.acked.len()
+        );
+        saved.apply(checkpoint);
+        assert_eq!(&saved, engine.state(), "after exchange {exchanges}");
+        assert!(exchanges < 100_000, "the engine never settles");
+    }
+    assert!(engine.is_idle());
+    assert!(saved.outbox.is_empty());
+    assert_eq!(hub.log.len(), backlog);
 }

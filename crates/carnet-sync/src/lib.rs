@@ -13,12 +13,16 @@
 //! cursor; the caller posts it; [`SyncEngine::on_response`] turns the answer
 //! into [`Effect::Apply`] for each entry that verifies and decrypts (in log
 //! order), [`Effect::Reject`] for each that does not, then [`Effect::Persist`]
-//! with the new cursor and outbox, to be saved only after the changes are.
-//! Acknowledged entries leave the outbox; a lost acknowledgement means the
-//! same entries (same ids) are pushed again and the hub stores them once.
+//! with a [`Checkpoint`] (the new cursor and the ids of the entries the hub
+//! acknowledged), to be saved only after the changes are. The caller keeps
+//! the outbox one entry per row: [`SyncEngine::queue`] hands back each
+//! sealed entry to add, a checkpoint names the ones to remove, so an
+//! exchange writes what it changed, never the whole backlog. A lost
+//! acknowledgement means the same entries (same ids) are pushed again and
+//! the hub stores them once.
 
 mod engine;
 mod keys;
 
-pub use engine::{Effect, EngineState, SyncEngine, SyncStatus, TransportError};
+pub use engine::{Checkpoint, Effect, EngineState, SyncEngine, SyncStatus, TransportError};
 pub use keys::{Membership, OpenError, RosterEntry};
