@@ -17,6 +17,7 @@ const SCREENS = {
   Personnes: 'Personnes suivies',
   'Cette semaine': 'À faire cette semaine',
   Réglages: 'Équipe et réglages',
+  Conflits: 'Conflits à trancher',
 };
 
 /** Opens a screen from the main navigation and waits for its heading. */

@@ -1,12 +1,14 @@
-// Two tablets of one team, in French, each a real `carnet-serve` on its own
-// notebook, syncing through a real `carnet-hub` on a loopback port. The
-// team lead's notebook and the invite codes are made with the `carnet`
-// command line; everything else is done on the screens, in two pages of one
-// Chromium (two browser contexts): both tablets join the team from the
-// settings screen; a person and a visit note recorded on the first show on
-// the second after a sync; a procedure's status changed on both without a
-// sync in between is marked as a conflict in the case file on both.
-// Every screen visited is scanned with axe-core.
+// Two tablets of one team and their team lead, in French, each a real
+// `carnet-serve` on its own notebook, syncing through a real `carnet-hub` on
+// a loopback port. The lead's notebook and the invite codes are made with the
+// `carnet` command line; everything else is done on the screens, in three
+// pages of one Chromium (three browser contexts): both tablets join the team
+// from the settings screen; a person and a visit note recorded on the first
+// show on the second after a sync; a procedure's status and the visit's note
+// changed on both without a sync in between are marked as conflicts on both;
+// the lead sees both conflicts with each value and its author, settles them,
+// and signs the visit off; after a sync neither tablet shows a conflict, and
+// both show the visit reviewed. Every screen visited is scanned with axe-core.
 
 import { after, test } from 'node:test';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import { chromium } from 'playwright-core';
 
 import { createTeam, startCarnet, startHub, tempDir } from './carnet.js';
 import { accessibilityLog, CHROMIUM, fail, see, serveAxe, storySteps, textOf, TIMEOUT_MS, until, watchErrors } from './check.js';
-import { firstRun, h1, joinTeam, openScreen, reopenUntil, syncBar, syncNow, untilUpToDate } from './screens.js';
+import { firstRun, h1, joinTeam, lockedScreen, openScreen, reopenUntil, syncBar, syncNow, unlock, untilUpToDate } from './screens.js';
 
 const TABLET = { width: 800, height: 1280 };
 
@@ -31,6 +33,10 @@ const AGENCY = 'CPAM (Assurance maladie)';
 const PROCEDURE = 'Complémentaire santé solidaire';
 // Set on tablet 1 and tablet 2 respectively, without a sync in between.
 const STATUSES = ['Déposée', 'Accordée'];
+// Written into the note on tablet 1 (at its end) and tablet 2 (at its start).
+const NOTE_ENDING = ' Rappeler la CPAM lundi.';
+const NOTE_OPENING = 'Urgent : ';
+const MERGED_NOTE = `${NOTE_OPENING}${NOTE}${NOTE_ENDING}`;
 
 // Everything started here is stopped here, each by its own PID.
 let hub = null;
@@ -44,7 +50,7 @@ after(async () => {
   lead?.remove();
 });
 
-test('Deux tablettes, une équipe : synchronisation et conflit, en français', { timeout: 240_000 }, async (t) => {
+test('Deux tablettes et leur responsable : synchronisation, conflits, revue, en français', { timeout: 420_000 }, async (t) => {
   hub = await startHub();
   lead = tempDir('carnet-lead-');
   const team = await createTeam({ hub, dir: join(lead.path, 'notebook'), ...LEAD });
@@ -62,10 +68,14 @@ test('Deux tablettes, une équipe : synchronisation et conflit, en français', {
     devices.push({ ...tablet, page, server: servers[i], code: await team.invite() });
   }
   const [one, two] = devices;
+  // The lead's workstation: the notebook the command line made, opened in the browser later.
+  const leadDevice = { name: 'responsable', worker: LEAD.worker, page: null };
 
   const a11y = accessibilityLog();
   const scan = (device, screen) => a11y.scan(device.page, `${device.name} : ${screen}`);
-  const step = storySteps(t, () => Object.fromEntries(devices.map((d) => [d.name.replace(' ', '-'), d.page])));
+  const step = storySteps(t, () =>
+    Object.fromEntries([...devices, leadDevice].filter((d) => d.page).map((d) => [d.name.replace(' ', '-'), d.page])),
+  );
 
   const region = (page, name) => page.getByRole('region', { name });
   const personRow = (page) =>
@@ -173,7 +183,7 @@ test('Deux tablettes, une équipe : synchronisation et conflit, en français', {
     );
   });
 
-  await step(`sans synchroniser : « ${STATUSES[0]} » sur la tablette 1, « ${STATUSES[1]} » sur la tablette 2`, async () => {
+  await step(`sans synchroniser : « ${STATUSES[0]} » et la fin de la note sur la tablette 1, « ${STATUSES[1]} » et son début sur la tablette 2`, async () => {
     for (const [i, device] of devices.entries()) {
       const { page } = device;
       await openCaseFile(page);
@@ -185,8 +195,24 @@ test('Deux tablettes, une équipe : synchronisation et conflit, en français', {
       await status.selectOption({ label: STATUSES[i] });
       await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
       await see(page, procedureItem(page).getByText(STATUSES[i], { exact: true }), `"${STATUSES[i]}" on ${device.name}`);
+
+      await region(page, 'Visites').getByRole('link', { name: /^Modifier la visite du / }).click();
+      await see(page, h1(page, 'Visite'), `the visit editor on ${device.name}`);
+      const note = page.getByLabel('Note', { exact: true });
+      await until(page, () => note.inputValue(), (v) => v === NOTE, 'the editor to show the note');
+      await note.click();
+      await note.press(i === 0 ? 'Control+End' : 'Control+Home');
+      await note.pressSequentially(i === 0 ? NOTE_ENDING : NOTE_OPENING);
+      await until(
+        page,
+        () => textOf(page.getByRole('main').getByRole('status')),
+        (v) => /^Enregistré à \d{1,2}:\d{2}/.test(v),
+        `the note's save on ${device.name}`,
+      );
+      await page.getByRole('link', { name: 'Retour au dossier' }).click();
+      await see(page, h1(page, PERSON), `the case file on ${device.name}`);
     }
-    // Both changes wait on their tablet: neither has seen the other's.
+    // The changes wait on their tablet: neither has seen the other's.
     await Promise.all(devices.map(untilWaiting));
   });
 
@@ -204,8 +230,8 @@ test('Deux tablettes, une équipe : synchronisation et conflit, en français', {
       const { page } = device;
       await see(
         page,
-        page.getByText('1 champ a reçu deux valeurs différentes pendant un travail hors ligne.', { exact: false }),
-        `the notice of one conflicting field on ${device.name}`,
+        page.getByText('2 champs ont reçu des valeurs différentes pendant un travail hors ligne.', { exact: false }),
+        `the notice of two conflicting fields (the status and the note) on ${device.name}`,
       );
       const mark = conflictMark(page);
       await mark.click();
@@ -227,6 +253,85 @@ test('Deux tablettes, une équipe : synchronisation et conflit, en français', {
     }
     // The two tablets show the same value while the conflict waits.
     if (shown[0] !== shown[1]) await fail(one.page, 'Expected both tablets to show the same status', JSON.stringify(shown));
+  });
+
+  await step('la responsable ouvre son carnet, synchronise et voit les deux conflits, chaque valeur avec son auteur', async () => {
+    const server = await startCarnet({ dir: join(lead.path, 'notebook') });
+    servers.push(server);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    await serveAxe(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT_MS);
+    await watchErrors(page, pageErrors, leadDevice.name);
+    leadDevice.page = page;
+    await lockedScreen(page, server.url);
+    await unlock(page, LEAD.passphrase);
+    await syncNow(page);
+    await untilUpToDate(page, 'on the lead’s workstation');
+
+    const conflict = (field) => page.locator(`[data-testid="conflict"][data-field${field}]`);
+    await reopenUntil(
+      page,
+      () => openScreen(page, 'Conflits'),
+      conflict('$="/note"'),
+      'the note’s conflict on the lead’s conflicts screen',
+    );
+    await scan(leadDevice, 'Conflits');
+    const status = conflict('^="procedures/"');
+    const statusText = await textOf(status);
+    for (const expected of [...STATUSES, one.worker, two.worker]) {
+      if (!statusText.includes(expected)) await fail(page, `Expected the status conflict to show "${expected}"`, statusText);
+    }
+    const cards = status.locator('[data-testid="conflict-value"]');
+    if ((await cards.count()) !== 2) await fail(page, 'Expected the two statuses side by side', statusText);
+    const noteText = await textOf(conflict('$="/note"'));
+    for (const expected of [NOTE_OPENING.trim(), NOTE_ENDING.trim(), one.worker, two.worker]) {
+      if (!noteText.includes(expected)) await fail(page, `Expected the note's conflict to show "${expected}"`, noteText);
+    }
+  });
+
+  await step(`la responsable garde « ${STATUSES[1]} » et le texte fusionné de la note`, async () => {
+    const { page } = leadDevice;
+    const conflict = (field) => page.locator(`[data-testid="conflict"][data-field${field}]`);
+    await conflict('^="procedures/"')
+      .locator('[data-testid="conflict-value"]')
+      .filter({ hasText: STATUSES[1] })
+      .getByRole('button', { name: 'Garder cette valeur' })
+      .click();
+    await until(page, () => conflict('^="procedures/"').count(), (n) => n === 0, 'the status conflict to go');
+    await conflict('$="/note"').getByRole('button', { name: 'Garder le texte fusionné' }).click();
+    await see(page, page.getByText('Aucun conflit', { exact: false }), 'the conflicts screen to say there is none left');
+  });
+
+  await step('la responsable marque la visite comme relue et synchronise', async () => {
+    const { page } = leadDevice;
+    await openCaseFile(page);
+    await see(page, region(page, 'Visites').getByText(MERGED_NOTE, { exact: true }), 'the merged note, kept as it is');
+    await region(page, 'Visites').getByRole('button', { name: 'Marquer comme relue' }).click();
+    await see(page, region(page, 'Visites').getByText(`Relue par ${LEAD.worker}`, { exact: false }), 'the reviewed mark');
+    await scan(leadDevice, 'Dossier (responsable)');
+    await syncNow(page);
+    await untilUpToDate(page, 'once the settled values and the review are sent');
+  });
+
+  await step('les deux tablettes synchronisent : plus aucun conflit, et la visite est marquée relue', async () => {
+    for (const device of devices) {
+      const { page } = device;
+      await syncNow(page);
+      await reopenUntil(
+        page,
+        () => openCaseFile(page),
+        region(page, 'Visites').getByText(`Relue par ${LEAD.worker}`, { exact: false }),
+        `the reviewed mark on ${device.name}`,
+      );
+      await see(page, procedureItem(page).getByText(STATUSES[1], { exact: true }), `"${STATUSES[1]}" settled on ${device.name}`);
+      await see(page, region(page, 'Visites').getByText(MERGED_NOTE, { exact: true }), `the merged note on ${device.name}`);
+      if ((await conflictMark(page).count()) !== 0) await fail(page, `Expected no conflict mark left on ${device.name}`, '');
+      await openScreen(page, 'Personnes');
+      if ((await personRow(page).getByText('conflit', { exact: true }).count()) !== 0) {
+        await fail(page, `Expected no "conflit" flag left on ${device.name}`, await textOf(personRow(page)));
+      }
+    }
   });
 
   await step('accessibilité : aucune violation axe « serious » ou « critical »', async (st) => a11y.report(st), {

@@ -2,7 +2,7 @@
 
 import { call } from './commands';
 import { toApiError, transport, type Unlisten } from './transport';
-import type { ApiError, SessionState, SettingsSetArgs, SyncLine } from './types';
+import type { ApiError, SessionState, SettingsSetArgs, SyncLine, TeamMember } from './types';
 
 /** How often browser mode asks for the sync status (Tauri pushes it). */
 export const SYNC_POLL_MS = 5000;
@@ -20,6 +20,11 @@ export function syncNow(): Promise<SyncLine> {
 /** Joins a team with the hub's address and an invite code from the team lead. */
 export function joinTeam(hub: string, code: string): Promise<SessionState> {
   return call('team_join', { hub, code });
+}
+
+/** The team's devices with their holders' names (this device alone before the first sync). */
+export function teamMembers(): Promise<TeamMember[]> {
+  return call('team_members', {});
 }
 
 /** Changes the device's settings. */
