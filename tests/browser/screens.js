@@ -18,6 +18,7 @@ const SCREENS = {
   'Cette semaine': 'À faire cette semaine',
   Réglages: 'Équipe et réglages',
   Conflits: 'Conflits à trancher',
+  Revue: 'Depuis ma dernière revue',
 };
 
 /** Opens a screen from the main navigation and waits for its heading. */

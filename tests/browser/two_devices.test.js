@@ -150,8 +150,17 @@ test('Deux tablettes et leur responsable : synchronisation, conflits, revue, en 
     await untilUpToDate(one.page, 'on tablette 1 once its work is sent');
 
     const { page } = two;
-    await syncNow(page);
-    await reopenUntil(page, () => openScreen(page, 'Personnes'), personRow(page), `${PERSON} in the caseload of tablette 2`);
+    // As a worker would: sync, look, and sync again if it has not come yet
+    // (a sync that started before tablette 1's work reached the hub brings nothing).
+    await reopenUntil(
+      page,
+      async () => {
+        await syncNow(page);
+        await openScreen(page, 'Personnes');
+      },
+      personRow(page),
+      `${PERSON} in the caseload of tablette 2`,
+    );
     await until(page, () => textOf(personRow(page)), (v) => v.includes(COMMUNE), `his row to name ${COMMUNE}`);
     await scan(two, 'Personnes suivies');
     await personRow(page).click();
@@ -290,8 +299,23 @@ test('Deux tablettes et leur responsable : synchronisation, conflits, revue, en 
     }
   });
 
+  await step('la responsable voit ce qui a changé depuis sa dernière revue, par qui, puis marque sa revue', async () => {
+    const { page } = leadDevice;
+    await openScreen(page, 'Revue');
+    const card = page.locator('[data-testid="review-case"]').filter({ hasText: PERSON });
+    await see(page, card, `${PERSON}'s case file among the changes since the last review`);
+    const text = await textOf(card);
+    for (const expected of [one.worker, two.worker, STATUSES[0], STATUSES[1]]) {
+      if (!text.includes(expected)) await fail(page, `Expected the changes to show "${expected}"`, text);
+    }
+    await scan(leadDevice, 'Revue');
+    await page.getByRole('button', { name: 'Marquer comme revu' }).click();
+    await see(page, page.getByText('Rien de nouveau depuis votre dernière revue.'), 'nothing left to review');
+  });
+
   await step(`la responsable garde « ${STATUSES[1]} » et le texte fusionné de la note`, async () => {
     const { page } = leadDevice;
+    await openScreen(page, 'Conflits');
     const conflict = (field) => page.locator(`[data-testid="conflict"][data-field${field}]`);
     await conflict('^="procedures/"')
       .locator('[data-testid="conflict-value"]')

@@ -39,7 +39,7 @@ pub use report::{
     kind_label, long_date, period_text, render as render_report, status_label,
 };
 pub use retention::{ContactSource, Dormant, RetentionReport};
-pub use review::{CaseChanges, ReviewMarked, SinceReview};
+pub use review::{CaseChanges, ReviewMarked, ReviewedCase, SinceReview};
 pub use roster::TeamMember;
 pub use stats::{OverdueTask, Statistics, StatsFilter, WeekCount, compute as compute_statistics};
 pub use team::{HttpTransport, Invitation, SyncReport, SyncStatusView, Transport};

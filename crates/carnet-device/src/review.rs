@@ -2,7 +2,7 @@
 //! point, grouped by case file; marking a new point; sign-off (a visit
 //! reviewed) and comments for the worker.
 
-use carnet_core::{CaseId, CommentId, Edit, HistoryEntry};
+use carnet_core::{CaseId, ChangeHash, CommentId, Edit, HistoryEntry};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -22,6 +22,18 @@ pub struct CaseChanges {
     /// The changes, oldest first, each with who, when, which device and
     /// what it did.
     pub changes: Vec<HistoryEntry>,
+    /// The case file's heads (hex) with these changes: what marking it
+    /// reviewed records ([`Device::mark_reviewed`]).
+    pub heads: Vec<String>,
+}
+
+/// A case file as the lead saw it, to mark reviewed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReviewedCase {
+    /// The case file.
+    pub case_id: CaseId,
+    /// Its heads (hex) as shown ([`CaseChanges::heads`]).
+    pub heads: Vec<String>,
 }
 
 /// Everything that changed since the last review point.
@@ -36,6 +48,9 @@ pub struct SinceReview {
     pub total_changes: u64,
     /// The case files, the most recently changed first, at most `limit`.
     pub cases: Vec<CaseChanges>,
+    /// When this list was read (this device's store clock, milliseconds):
+    /// pass it back to [`Device::mark_reviewed`].
+    pub read_ms: i64,
 }
 
 /// A review point just marked.
@@ -59,6 +74,7 @@ impl Device {
     /// Store errors; a damaged case file is an error, not skipped.
     pub fn since_review(&self, limit: usize) -> Res<SinceReview> {
         let since_ms = self.store().review_point()?;
+        let read_ms = self.store().clock_ms();
         let mut cases = Vec::new();
         let mut total_changes = 0u64;
         for id in self.store().cases_to_review()? {
@@ -74,6 +90,7 @@ impl Device {
                 name: stored.file.view().person.name,
                 new_case: seen.is_none(),
                 changes,
+                heads: stored.file.heads().iter().map(ToString::to_string).collect(),
             });
         }
         let latest = |c: &CaseChanges| c.changes.iter().map(|h| h.time_ms).max().unwrap_or(0);
@@ -85,10 +102,13 @@ impl Device {
             total_cases,
             total_changes,
             cases,
+            read_ms,
         })
     }
 
-    /// Marks a review point now: what changed so far counts as reviewed.
+    /// Marks a review point now: everything that changed so far counts as
+    /// reviewed (what a script asks for; a screen marks what it showed with
+    /// [`Device::mark_reviewed`]).
     ///
     /// # Errors
     /// Store errors; nothing is marked on error.
@@ -107,10 +127,41 @@ impl Device {
             }
             heads.push((id, now));
         }
-        self.store_mut().mark_review_point(&heads, at_ms)?;
+        self.store_mut().mark_review_point(&heads, at_ms, at_ms)?;
         Ok(ReviewMarked {
             at_ms,
             cases: changed,
+        })
+    }
+
+    /// Marks reviewed the case files the lead was shown, as they were shown
+    /// (their heads, read at `read_ms` as [`SinceReview::read_ms`] says), and
+    /// a review point now. A change that arrived after the list was read, and
+    /// a case file that was not shown, stay to review.
+    ///
+    /// # Errors
+    /// [`DeviceError::Input`] for heads that are not change hashes; not
+    /// found; store errors. Nothing is marked on error.
+    pub fn mark_reviewed(&mut self, shown: &[ReviewedCase], read_ms: i64) -> Res<ReviewMarked> {
+        let mut heads = Vec::with_capacity(shown.len());
+        for case in shown {
+            self.store().find_case(&case.case_id.to_string())?;
+            let parsed = case
+                .heads
+                .iter()
+                .map(|h| {
+                    h.parse::<ChangeHash>()
+                        .map_err(|_| DeviceError::Input(format!("{h:?} is not a change hash")))
+                })
+                .collect::<Res<Vec<_>>>()?;
+            heads.push((case.case_id, parsed));
+        }
+        let at_ms = self.store().clock_ms();
+        self.store_mut()
+            .mark_review_point(&heads, read_ms.min(at_ms), at_ms)?;
+        Ok(ReviewMarked {
+            at_ms,
+            cases: heads.len() as u64,
         })
     }
 

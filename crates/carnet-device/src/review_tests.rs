@@ -141,3 +141,76 @@ fn the_leads_comment_and_sign_off_reach_the_worker() {
         Some("Sophie")
     );
 }
+
+#[test]
+fn marking_what_was_shown_leaves_a_change_that_came_after_to_review() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut lead = device(&tmp.path().join("lead"), "Sophie");
+    let mut worker = device(&tmp.path().join("worker"), "Anne");
+    let case = lead
+        .add_person(NewPerson {
+            name: "Hélène Roux".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let other = lead
+        .add_person(NewPerson {
+            name: "Marc Petit".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    carry(&lead, &mut worker, case);
+
+    let as_seen = |list: &SinceReview| -> Vec<ReviewedCase> {
+        list.cases
+            .iter()
+            .map(|c| ReviewedCase {
+                case_id: c.case_id,
+                heads: c.heads.clone(),
+            })
+            .collect()
+    };
+    // A list cut to one case file: the other one stays to review.
+    let first = lead.since_review(1).unwrap();
+    assert_eq!((first.total_cases, first.cases.len()), (2, 1));
+    let shown_id = first.cases[0].case_id;
+    lead.mark_reviewed(&as_seen(&first), first.read_ms).unwrap();
+    let left = lead.since_review(10).unwrap();
+    let ids: Vec<CaseId> = left.cases.iter().map(|c| c.case_id).collect();
+    assert_eq!(ids, vec![if shown_id == case { other } else { case }]);
+
+    // The lead reads the list; a colleague's change arrives before the
+    // button is pressed: it stays to review.
+    let shown = lead.since_review(10).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    worker
+        .update_person(
+            &case.to_string(),
+            carnet_core::PersonPatch {
+                commune: Some("Aubusson".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    carry(&worker, &mut lead, case);
+    lead.mark_reviewed(&as_seen(&shown), shown.read_ms).unwrap();
+    let left = lead.since_review(10).unwrap();
+    assert_eq!(left.total_cases, 1);
+    assert_eq!(left.cases[0].case_id, case);
+    assert_eq!(left.cases[0].changes.len(), 1, "only the change that came after");
+    assert_eq!(left.cases[0].changes[0].worker.as_deref(), Some("Anne"));
+
+    let bad = ReviewedCase {
+        case_id: case,
+        heads: vec!["not a hash".into()],
+    };
+    assert_eq!(
+        lead.mark_reviewed(&[bad], left.read_ms)
+            .unwrap_err()
+            .to_api()
+            .kind,
+        "invalid_input"
+    );
+}

@@ -46,44 +46,48 @@ impl Store {
         Ok(text.as_deref().map(parse_heads))
     }
 
-    /// The case files that may hold changes since the last review point:
-    /// those written on this device since (edited here or received), and
-    /// those not reviewed yet. Every case file before the first review point.
+    /// The case files that may hold changes not reviewed yet: those written
+    /// on this device (edited here or received) since they were last
+    /// reviewed, and those never reviewed.
     ///
     /// # Errors
     /// Database errors.
     pub fn cases_to_review(&self) -> Res<Vec<CaseId>> {
-        let since = self.review_point()?.unwrap_or(i64::MIN);
         let mut stmt = self.conn.prepare(
             "SELECT d.case_id FROM documents d LEFT JOIN review_heads r ON r.case_id = d.case_id
-             WHERE d.updated_ms >= ?1 OR r.case_id IS NULL ORDER BY d.case_id",
+             WHERE r.case_id IS NULL OR d.updated_ms >= r.at_ms ORDER BY d.case_id",
         )?;
         let ids = stmt
-            .query_map([since], |r| r.get::<_, String>(0))?
+            .query_map([], |r| r.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ids.iter().filter_map(|id| id.parse().ok()).collect())
     }
 
-    /// Marks a review point: the case files' heads now, and the time. Case
-    /// files left out keep the heads of the previous point, so pass at least
-    /// every case file [`Store::cases_to_review`] gave. `at_ms` should be
-    /// read before the heads were, so that a change arriving meanwhile is
-    /// looked at again next time. One transaction: all or nothing.
+    /// Marks case files reviewed as they stood when they were read at
+    /// `read_ms` (read the clock before the heads, so that a change arriving
+    /// meanwhile is looked at again), and the review point at `at_ms`. Case
+    /// files left out keep what they had: changes not shown stay to review.
+    /// One transaction: all or nothing.
     ///
     /// # Errors
     /// Database errors; nothing is written on error.
-    pub fn mark_review_point(&mut self, heads: &[(CaseId, Vec<ChangeHash>)], at_ms: i64) -> Res<()> {
+    pub fn mark_review_point(
+        &mut self,
+        heads: &[(CaseId, Vec<ChangeHash>)],
+        read_ms: i64,
+        at_ms: i64,
+    ) -> Res<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut put = tx.prepare_cached(
-                "INSERT INTO review_heads (case_id, heads) VALUES (?1, ?2)
-                 ON CONFLICT (case_id) DO UPDATE SET heads = excluded.heads",
+                "INSERT INTO review_heads (case_id, heads, at_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (case_id) DO UPDATE SET heads = excluded.heads, at_ms = excluded.at_ms",
             )?;
             for (id, case_heads) in heads {
                 let text: Vec<String> = case_heads.iter().map(ToString::to_string).collect();
-                put.execute(params![id.to_string(), text.join(" ")])?;
+                put.execute(params![id.to_string(), text.join(" "), read_ms])?;
             }
         }
         tx.execute(

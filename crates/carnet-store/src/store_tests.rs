@@ -535,30 +535,35 @@ fn review_points_keep_each_case_files_heads_and_find_what_changed_since() {
         (roux.file.id(), roux.file.heads()),
         (petit.file.id(), petit.file.heads()),
     ];
-    store.mark_review_point(&heads, at).unwrap();
-    assert_eq!(store.review_point().unwrap(), Some(at));
+    // Written a moment after it was read: nothing was written in between.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    store.mark_review_point(&heads, at + 1, at + 1).unwrap();
+    assert_eq!(store.review_point().unwrap(), Some(at + 1));
     assert_eq!(
         store.reviewed_heads(roux.file.id()).unwrap(),
         Some(roux.file.heads())
     );
-
-    // Nothing written since: nothing to look at (unless written in the same millisecond).
-    std::thread::sleep(std::time::Duration::from_millis(5));
-    let later = store.clock_ms();
-    store.mark_review_point(&[], later).unwrap();
     assert_eq!(store.cases_to_review().unwrap(), vec![]);
 
     edit(&mut store, &mut roux, visit("2026-05-28T09:00", "Dossier CAF."));
-    let third = add_person(&mut store, "Jeanne Bost", "Felletin");
+    let mut third = add_person(&mut store, "Jeanne Bost", "Felletin");
     let mut changed = store.cases_to_review().unwrap();
     changed.sort();
     let mut expected = vec![roux.file.id(), third.file.id()];
     expected.sort();
     assert_eq!(changed, expected);
-    // The heads of the earlier point are kept for the case files left out.
+
+    // Marking only what was shown leaves the rest to review, whatever the time.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let now = store.clock_ms();
+    store
+        .mark_review_point(&[(third.file.id(), third.file.heads())], now, now)
+        .unwrap();
+    assert_eq!(store.cases_to_review().unwrap(), vec![roux.file.id()]);
     assert_eq!(
         store.reviewed_heads(petit.file.id()).unwrap(),
-        Some(petit.file.heads())
+        Some(petit.file.heads()),
+        "the heads of a case file left out are kept"
     );
 }
 

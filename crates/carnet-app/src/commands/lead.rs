@@ -20,6 +20,16 @@ pub struct ReviewSinceArgs {
     pub limit: u32,
 }
 
+/// `review_mark`: marks reviewed the case files the screen showed, as it
+/// showed them; a change that arrived since stays to review.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct ReviewMarkArgs {
+    /// The case files shown, with their heads (from `review_since`).
+    pub cases: Vec<carnet_device::ReviewedCase>,
+    /// When the list was read (`review_since`'s `read_ms`).
+    pub read_ms: i64,
+}
+
 /// `visit_review`: signs off a visit as reviewed by this device's worker.
 #[derive(Clone, Debug, Deserialize, TS)]
 pub struct VisitReviewArgs {
@@ -187,10 +197,14 @@ pub(crate) fn call(session: &mut Session, command: &str, input: Value) -> Option
             let limit = a.limit.clamp(1, 1_000) as usize;
             to_json(&session.device()?.since_review(limit).map_err(api)?)
         }),
-        "review_mark" => session
-            .device()
-            .and_then(|d| d.mark_review_point().map_err(api))
-            .and_then(|m| to_json(&m)),
+        "review_mark" => args::<ReviewMarkArgs>(input).and_then(|a| {
+            to_json(
+                &session
+                    .device()?
+                    .mark_reviewed(&a.cases, a.read_ms)
+                    .map_err(api)?,
+            )
+        }),
         "visit_review" => args::<VisitReviewArgs>(input)
             .and_then(|a| to_json(&session.device()?.review_visit(&a.visit).map_err(api)?)),
         "comment_add" => args::<CommentAddArgs>(input)
@@ -269,6 +283,7 @@ pub(crate) fn call(session: &mut Session, command: &str, input: Value) -> Option
 /// Visits the types of the lead's commands (see [`super::visit_api_types`]).
 pub(crate) fn visit_types(visitor: &mut impl TypeVisitor) {
     visitor.visit::<ReviewSinceArgs>();
+    visitor.visit::<ReviewMarkArgs>();
     visitor.visit::<VisitReviewArgs>();
     visitor.visit::<CommentAddArgs>();
     visitor.visit::<ConflictsArgs>();

@@ -7,9 +7,12 @@ CREATE TABLE review_point (
     at_ms     INTEGER NOT NULL
 ) STRICT;
 
--- The heads (hex, space-separated) each case file had at the last review
--- point: what changed since is every change that is not among their ancestors.
+-- For each case file reviewed: the heads (hex, space-separated) it had when
+-- it was reviewed, and when that list was read (the store's clock). What
+-- changed since is every change that is not among the heads' ancestors; only
+-- case files written since `at_ms` can hold such changes.
 CREATE TABLE review_heads (
     case_id TEXT PRIMARY KEY REFERENCES documents (case_id),
-    heads   TEXT NOT NULL
+    heads   TEXT NOT NULL,
+    at_ms   INTEGER NOT NULL
 ) STRICT;

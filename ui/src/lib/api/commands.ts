@@ -48,6 +48,7 @@ import type {
   ReportPdfArgs,
   RetentionArgs,
   RetentionReport,
+  ReviewMarkArgs,
   ReviewMarked,
   ReviewSinceArgs,
   SinceReview,
@@ -93,7 +94,7 @@ export interface Commands {
 
   // The lead's commands.
   review_since: [ReviewSinceArgs, SinceReview];
-  review_mark: [NoArgs, ReviewMarked];
+  review_mark: [ReviewMarkArgs, ReviewMarked];
   visit_review: [VisitReviewArgs, CaseFileView];
   comment_add: [CommentAddArgs, CaseDetail];
   conflicts: [ConflictsArgs, CaseConflicts[]];

@@ -25,9 +25,15 @@ export function sinceReview(limit = 200): Promise<SinceReview> {
   return call('review_since', { limit });
 }
 
-/** Marks a review point now: what changed so far counts as reviewed. */
-export function markReview(): Promise<ReviewMarked> {
-  return call('review_mark', {});
+/**
+ * Marks reviewed the case files of a list as it was shown, and a review
+ * point now; a change that arrived after the list was read stays to review.
+ */
+export function markReview(shown: SinceReview): Promise<ReviewMarked> {
+  return call('review_mark', {
+    cases: shown.cases.map((c) => ({ case_id: c.case_id, heads: c.heads })),
+    read_ms: shown.read_ms,
+  });
 }
 
 /** Signs off a visit as reviewed by this device's worker. */

@@ -15,7 +15,7 @@ export const enReview: Readonly<Record<keyof typeof frReview, string>> = {
   'review.totals.changes.one': '{count} change',
   'review.totals.changes.other': '{count} changes',
   'review.truncated':
-    'Only the {shown} most recently changed case files are shown. “Mark as reviewed” counts the others as reviewed too.',
+    'Only the {shown} most recently changed case files are shown. “Mark as reviewed” counts only these: the others stay to review next.',
   'review.empty': 'Nothing new since your last review.',
   'review.mark': 'Mark as reviewed',
   'review.mark.hint': 'Everything shown here will count as reviewed: the next review only shows what comes after.',

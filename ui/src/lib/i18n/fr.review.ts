@@ -14,7 +14,7 @@ export const frReview = {
   'review.totals.changes.one': '{count} modification',
   'review.totals.changes.other': '{count} modifications',
   'review.truncated':
-    'Seuls les {shown} dossiers modifiés le plus récemment sont affichés. « Marquer comme revu » compte aussi les autres comme revus.',
+    'Seuls les {shown} dossiers modifiés le plus récemment sont affichés. « Marquer comme revu » ne compte que ceux-là : les autres restent à revoir ensuite.',
   'review.empty': 'Rien de nouveau depuis votre dernière revue.',
   'review.mark': 'Marquer comme revu',
   'review.mark.hint':

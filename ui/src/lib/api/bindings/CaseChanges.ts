@@ -22,4 +22,9 @@ new_case: boolean,
  * The changes, oldest first, each with who, when, which device and
  * what it did.
  */
-changes: Array<HistoryEntry>, };
+changes: Array<HistoryEntry>,
+/**
+ * The case file's heads (hex) with these changes: what marking it
+ * reviewed records ([`Device::mark_reviewed`]).
+ */
+heads: Array<string>, };

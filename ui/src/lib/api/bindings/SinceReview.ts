@@ -21,4 +21,9 @@ total_changes: number,
 /**
  * The case files, the most recently changed first, at most `limit`.
  */
-cases: Array<CaseChanges>, };
+cases: Array<CaseChanges>,
+/**
+ * When this list was read (this device's store clock, milliseconds):
+ * pass it back to [`Device::mark_reviewed`].
+ */
+read_ms: number, };
