@@ -229,6 +229,24 @@ impl Graph {
     fn is_linear(&self, heads: usize) -> bool {
         heads <= 1 && self.deps.iter().all(|d| d.len() <= 1)
     }
+
+    /// For each change, whether it can take part in concurrent edits: it is
+    /// not an ancestor of every change that is concurrent with another. A
+    /// change that is can never be among two latest concurrent ones, and
+    /// neither can anything it builds on, so only the others are looked at.
+    fn after_first_fork(&self) -> Vec<bool> {
+        let n = self.hashes.len();
+        let concurrent = |a: usize, b: usize| a != b && !self.is_ancestor(a, b) && !self.is_ancestor(b, a);
+        let involved: Vec<usize> = (0..n).filter(|&a| (0..n).any(|b| concurrent(a, b))).collect();
+        let words = n.div_ceil(64);
+        let mut common = vec![u64::MAX; words];
+        for &i in &involved {
+            for (w, bits) in common.iter_mut().zip(&self.ancestors[i]) {
+                *w &= bits;
+            }
+        }
+        (0..n).map(|i| common[i / 64] & (1 << (i % 64)) == 0).collect()
+    }
 }
 
 /// Notes that two or more people edited concurrently and that nobody has
@@ -242,9 +260,11 @@ pub(crate) fn merged_notes(doc: &mut AutoCommit, authors: &mut AuthorCache) -> V
     if graph.is_linear(heads) {
         return Vec::new();
     }
-    // Which changes touched which visit's note.
+    // Which changes touched which visit's note, from the first fork on
+    // (diffing a change is what costs here).
     let mut by_note: BTreeMap<Uuid, Vec<usize>> = BTreeMap::new();
-    for i in 0..graph.hashes.len() {
+    let candidates = graph.after_first_fork();
+    for i in (0..graph.hashes.len()).filter(|&i| candidates[i]) {
         let touched = touched_paths(doc, &graph.deps[i], graph.hashes[i]);
         for path in touched {
             let mut parts = path.split('/');
