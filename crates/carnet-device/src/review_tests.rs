@@ -29,6 +29,17 @@ fn device(dir: &std::path::Path, worker: &str) -> Device {
     .unwrap()
 }
 
+/// Opens a case file for `name`.
+fn person(device: &mut Device, name: &str) -> CaseId {
+    device
+        .add_person(NewPerson {
+            name: name.into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id
+}
+
 /// Brings a case file from one device to another, as a sync would.
 fn carry(from: &Device, to: &mut Device, case: CaseId) {
     let (_, bytes) = from.export_automerge(&case.to_string()).unwrap();
@@ -41,13 +52,7 @@ fn the_lead_sees_every_change_since_the_last_review_even_one_stamped_before_it()
     let mut lead = device(&tmp.path().join("lead"), "Sophie");
     let mut worker = device(&tmp.path().join("worker"), "Anne");
 
-    let case = lead
-        .add_person(NewPerson {
-            name: "Hélène Roux".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
+    let case = person(&mut lead, "Hélène Roux");
     let (procedure, _) = lead
         .add_procedure(
             &case.to_string(),
@@ -106,13 +111,7 @@ fn the_leads_comment_and_sign_off_reach_the_worker() {
     let tmp = tempfile::tempdir().unwrap();
     let mut lead = device(&tmp.path().join("lead"), "Sophie");
     let mut worker = device(&tmp.path().join("worker"), "Anne");
-    let case = worker
-        .add_person(NewPerson {
-            name: "Hélène Roux".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
+    let case = person(&mut worker, "Hélène Roux");
     let (visit, _) = worker
         .add_visit(
             &case.to_string(),
@@ -147,20 +146,8 @@ fn marking_what_was_shown_leaves_a_change_that_came_after_to_review() {
     let tmp = tempfile::tempdir().unwrap();
     let mut lead = device(&tmp.path().join("lead"), "Sophie");
     let mut worker = device(&tmp.path().join("worker"), "Anne");
-    let case = lead
-        .add_person(NewPerson {
-            name: "Hélène Roux".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
-    let other = lead
-        .add_person(NewPerson {
-            name: "Marc Petit".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
+    let case = person(&mut lead, "Hélène Roux");
+    let other = person(&mut lead, "Marc Petit");
     carry(&lead, &mut worker, case);
 
     let as_seen = |list: &SinceReview| -> Vec<ReviewedCase> {
