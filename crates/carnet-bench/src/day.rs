@@ -47,11 +47,11 @@ pub struct DayReport {
     pub floor_each_bytes: u64,
     /// `TARGET_FACTOR x floor + TARGET_EXTRA_BYTES`.
     pub target_bytes: u64,
-    /// The plaintext of the entries the sync seals: the Automerge changes
-    /// queued, one entry per case file, bytes.
+    /// The Automerge changes queued, as stored (each large change
+    /// compressed on its own by Automerge), bytes.
     pub change_bytes: u64,
-    /// Those entries each compressed on its own with zstd at level 3 (what
-    /// compressing each entry before sealing it would give), bytes.
+    /// The changes of each case file compressed on its own with zstd at
+    /// level 3 (what compressing each case file apart would give), bytes.
     pub change_bytes_zstd_each: u64,
     /// Saving each visit (offline).
     pub saves: Summary,
@@ -59,7 +59,8 @@ pub struct DayReport {
     pub sync: Exchange,
     /// Syncs made (1 unless work was left pending).
     pub syncs: usize,
-    /// Entries applied by the sync (the device's own, coming back from the log).
+    /// Changes applied by the sync: 0, since what a device pushes does not
+    /// come back in the answer and no colleague writes meanwhile.
     pub applied: usize,
     /// Snapshots the sync sent.
     pub snapshots: usize,

@@ -10,6 +10,7 @@
 //! from the environment, so everything here is deterministic and testable.
 
 mod case_file;
+mod chunks;
 mod date;
 mod edit;
 mod error;
@@ -21,6 +22,7 @@ mod model;
 mod roster;
 
 pub use case_file::{AppliedChange, CaseFile, SCHEMA_VERSION, item_counts};
+pub use chunks::uncompressed_changes;
 pub use date::{Day, LocalDateTime};
 pub use edit::{
     ConsentRecord, Edit, EditContext, NewPerson, NewProcedure, NewTask, NewVisit, PersonPatch,

@@ -9,7 +9,7 @@ use std::time::Duration;
 use carnet_core::CaseId;
 use carnet_protocol::{
     DeviceList, DevicePublicKeys, DeviceSecretKeys, Invite, Request, Response, Role, SignedRequest, TeamKey,
-    decode, encode, invite_id, unwrap_with_code, wrap_with_code,
+    decode, encode, invite_id, unwrap_with_code, v2, wrap_with_code,
 };
 use carnet_store::{OutboxUpdate, Received, SyncRecord, TeamDevice, TeamRecord};
 use carnet_sync::{Checkpoint, Effect, EngineState, Membership, RosterEntry, SyncEngine, TransportError};
@@ -33,6 +33,10 @@ const MAX_EXCHANGES: usize = 1_000;
 const SNAPSHOT_AFTER: u32 = 16;
 /// At most this many snapshots sent by one `sync`, to keep it short.
 const SNAPSHOTS_PER_SYNC: u32 = 20;
+/// The changes of several case files go into one entry, compressed together,
+/// up to this many bytes before compression (the hub takes entries of up to
+/// 1 MiB after it); a case file with more changes goes alone.
+const BUNDLE_BYTES: usize = 512 * 1024;
 
 /// Sends one request to the hub and returns its answer.
 pub trait Transport {
@@ -390,7 +394,13 @@ impl Device {
                     message: format!("a snapshot was refused ({e})"),
                     retryable: false,
                 })?;
-                page.push((snapshot.entry.header.doc, content));
+                let Some(doc) = snapshot.entry.header.single_doc() else {
+                    return Err(DeviceError::Sync {
+                        message: "a snapshot names several case files; update carnet".into(),
+                        retryable: false,
+                    });
+                };
+                page.push((doc, content));
             }
             // One transaction per page of snapshots.
             if let Some(reason) = self
@@ -403,7 +413,7 @@ impl Device {
             }
             taken += page.len();
             match snapshots.last() {
-                Some(last) if more => after = Some(last.entry.header.doc),
+                Some(last) if more => after = last.entry.header.single_doc(),
                 _ => break,
             }
         }
@@ -415,7 +425,7 @@ impl Device {
             engine: saved_state(&Checkpoint {
                 cursor: 0,
                 skip_snapshots: version,
-                acked: Vec::new(),
+                ..Checkpoint::default()
             }),
             ..record
         };
@@ -548,7 +558,7 @@ impl Device {
         let mut state: EngineState = if record.engine.is_empty() {
             EngineState::default()
         } else {
-            decode(&record.engine).map_err(protocol)?
+            EngineState::decode_saved(&record.engine).map_err(protocol)?
         };
         if !state.outbox.is_empty() {
             // Saved before the outbox had rows of its own: move it there once.
@@ -567,10 +577,13 @@ impl Device {
             )?;
         }
         for bytes in self.store().outbox()? {
-            state.outbox.push(decode(&bytes).map_err(protocol)?);
+            state
+                .outbox
+                .push(v2::decode_saved_entry(&bytes).map_err(protocol)?);
         }
         let mut engine = SyncEngine::new(state);
-        // Seal what was changed here since the last sync: one entry per case file.
+        // Seal what was changed here since the last sync: the changes of
+        // many case files in one entry, compressed together.
         let outgoing = self.store().outgoing()?;
         if let Some(last) = outgoing.last().map(|o| o.seq) {
             let mut by_case: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -580,13 +593,14 @@ impl Device {
                     .or_default()
                     .extend_from_slice(&change.bytes);
             }
-            let mut sealed = Vec::with_capacity(by_case.len());
-            for (case, bytes) in by_case {
-                let doc: Uuid = case
-                    .parse()
-                    .map_err(|_| DeviceError::Input("a queued change names no case file".into()))?;
+            let mut sealed = Vec::new();
+            for bundle in bundles(by_case)? {
+                let parts: Vec<(Uuid, &[u8])> = bundle
+                    .iter()
+                    .map(|(doc, bytes)| (*doc, bytes.as_slice()))
+                    .collect();
                 let entry = engine
-                    .queue(&membership, doc, &bytes, random::<40>())
+                    .queue(&membership, &parts, random::<40>())
                     .map_err(protocol)?;
                 sealed.push((entry.header.entry_id.to_string(), encode(&entry)));
             }
@@ -622,10 +636,16 @@ impl Device {
             for effect in effects {
                 match effect {
                     Effect::Apply {
-                        seq, doc, changes, ..
+                        seq,
+                        doc,
+                        author,
+                        changes,
                     } => {
-                        // Own entries come back in the pull too: each entry is counted once, here.
-                        *seen.entry(doc.to_string()).or_insert(0) += 1;
+                        // Own entries are counted when acknowledged (one
+                        // pushed in an earlier exchange may still come back).
+                        if author != membership.device {
+                            *seen.entry(doc.to_string()).or_insert(0) += 1;
+                        }
                         page.push((doc, changes));
                         page_seqs.push(seq);
                     }
@@ -642,6 +662,9 @@ impl Device {
                                 None => report.applied += 1,
                                 Some(reason) => report.rejected.push(format!("entry {seq}: {reason}")),
                             }
+                        }
+                        for doc in &checkpoint.acked_docs {
+                            *seen.entry(doc.to_string()).or_insert(0) += 1;
                         }
                         self.store_mut().count_log_entries(&std::mem::take(&mut seen))?;
                         let status = engine.status();
@@ -782,7 +805,7 @@ impl Device {
         let legacy = if record.engine.is_empty() {
             0
         } else {
-            decode::<EngineState>(&record.engine)
+            EngineState::decode_saved(&record.engine)
                 .map(|s| s.outbox.len())
                 .unwrap_or(0)
         };
@@ -794,6 +817,41 @@ impl Device {
             last_error: record.last_error,
         })
     }
+}
+
+/// The changes of the case files of one entry.
+type Bundle = Vec<(Uuid, Vec<u8>)>;
+
+/// The changes of each case file grouped into the entries of one push: as
+/// many case files as fit in [`BUNDLE_BYTES`] once uncompressed, so the
+/// entry compresses them together; a case file alone in its entry keeps its
+/// changes as stored (Automerge compressed them already).
+fn bundles(by_case: BTreeMap<String, Vec<u8>>) -> Res<Vec<Bundle>> {
+    let mut out = Vec::new();
+    // Each part with its changes as stored and uncompressed.
+    let mut current: Vec<(Uuid, Vec<u8>, Vec<u8>)> = Vec::new();
+    let mut size = 0;
+    let mut flush = |current: &mut Vec<(Uuid, Vec<u8>, Vec<u8>)>| {
+        if current.len() == 1 {
+            out.extend(current.drain(..).map(|(doc, stored, _)| vec![(doc, stored)]));
+        } else if !current.is_empty() {
+            out.push(current.drain(..).map(|(doc, _, plain)| (doc, plain)).collect());
+        }
+    };
+    for (case, stored) in by_case {
+        let doc: Uuid = case
+            .parse()
+            .map_err(|_| DeviceError::Input("a queued change names no case file".into()))?;
+        let plain = carnet_core::uncompressed_changes(&stored)?;
+        if size + plain.len() > BUNDLE_BYTES || current.len() == carnet_protocol::MAX_ENTRY_DOCS {
+            flush(&mut current);
+            size = 0;
+        }
+        size += plain.len();
+        current.push((doc, stored, plain));
+    }
+    flush(&mut current);
+    Ok(out)
 }
 
 /// The engine's state as saved in the sync record: the cursor, the outbox

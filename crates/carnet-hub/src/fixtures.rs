@@ -87,10 +87,15 @@ impl Member {
 
     /// A sealed entry of document `doc`, written by this device.
     pub(crate) fn entry(&mut self, doc: u8, plaintext: &[u8]) -> SealedEntry {
+        self.entry_for(vec![id(doc)], plaintext)
+    }
+
+    /// An entry naming `docs` as they are (in order or not).
+    pub(crate) fn entry_for(&mut self, docs: Vec<Uuid>, plaintext: &[u8]) -> SealedEntry {
         self.next_entry += 1;
         let header = EntryHeader {
             team: self.team,
-            doc: id(doc),
+            docs,
             author: self.device,
             epoch: 1,
             entry_id: Uuid::from_u128(

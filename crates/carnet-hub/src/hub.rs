@@ -259,6 +259,13 @@ impl<S: HubStorage> Hub<S> {
             sync.skip_snapshots,
         )?;
         let cursor = page.until.max(sync.cursor);
+        // What this request pushed does not go back: the device holds it,
+        // and its acks give the places the cursor passes over.
+        let mut entries = page.entries;
+        if !acks.is_empty() {
+            let pushed: std::collections::HashSet<u64> = acks.iter().map(|a| a.seq).collect();
+            entries.retain(|e| !pushed.contains(&e.seq));
+        }
         // The device list travels only when it changed, so the steady state
         // stays one small exchange (and the list is read only then).
         let devices = if self.storage.devices_version(team)? == sync.devices_version {
@@ -268,7 +275,7 @@ impl<S: HubStorage> Hub<S> {
         };
         Ok(Response::Synced(SyncResponse {
             acks,
-            entries: page.entries,
+            entries,
             cursor,
             more: page.more,
             devices,
@@ -319,6 +326,11 @@ impl<S: HubStorage> Hub<S> {
     ) -> Result<Response, HubError> {
         let epoch = self.current_epoch(team)?;
         check_entry(team, device, epoch, &snapshot.entry, MAX_SNAPSHOT_BYTES)?;
+        if snapshot.entry.header.single_doc().is_none() {
+            return Err(HubError::BadRequest(
+                "a snapshot holds one document; update carnet",
+            ));
+        }
         self.storage.put_snapshot(team, snapshot, now_ms)?;
         Ok(Response::SnapshotStored)
     }
@@ -351,6 +363,11 @@ fn check_entry(
         ));
     }
     let header = &entry.header;
+    if !header.docs_are_canonical() {
+        return Err(HubError::BadRequest(
+            "an entry must name its documents once each, in order, and at most 4096; update carnet",
+        ));
+    }
     if header.team != team {
         return Err(HubError::BadRequest(
             "an entry is for another team than the request",

@@ -191,7 +191,10 @@ fn pushed_entries_are_acknowledged_once_and_pulled_in_pages_as_they_were_sealed(
         .collect();
     let first = t.sync(&t.worker, 0, entries.clone(), 100);
     assert_eq!(first.acks.iter().map(|a| a.seq).collect::<Vec<_>>(), [1, 2, 3]);
-    assert_eq!(first.entries.len(), 3);
+    assert!(
+        first.entries.is_empty(),
+        "what was just pushed does not come back"
+    );
     assert_eq!((first.cursor, first.more), (3, false));
     // The same push again, as after a lost answer: same seqs, nothing added.
     let retry = t.sync(&t.worker, 3, entries.clone(), 100);
@@ -213,6 +216,38 @@ fn pushed_entries_are_acknowledged_once_and_pulled_in_pages_as_they_were_sealed(
 }
 
 #[test]
+fn an_entry_of_several_documents_is_stored_with_its_list_and_badly_listed_ones_are_refused() {
+    let mut t = TestTeam::new();
+    let docs = vec![Uuid::from_u128(1), Uuid::from_u128(2)];
+    let bundle = t.worker.entry_for(docs.clone(), b"two case files");
+    let lead_entry = t.lead.entry(11, b"the lead's");
+    t.sync(&t.lead, 0, vec![lead_entry], 100);
+    let answer = t.sync(&t.worker, 0, vec![bundle.clone()], 100);
+    assert_eq!(answer.acks[0].seq, 2);
+    assert_eq!(
+        answer.entries.len(),
+        1,
+        "the lead's entry comes, not the worker's own"
+    );
+    assert_eq!(answer.cursor, 2);
+    let pulled = t.sync(&t.lead, 1, vec![], 100);
+    assert_eq!(pulled.entries[0].entry, bundle);
+    assert_eq!(pulled.entries[0].entry.header.docs, docs);
+    pulled.entries[0].entry.verify(&t.worker.keys.public()).unwrap();
+    for bad in [vec![docs[1], docs[0]], vec![docs[0], docs[0]], vec![]] {
+        let entry = t.worker.entry_for(bad, b"badly listed");
+        let push = Request::Sync(SyncRequest {
+            cursor: 0,
+            push: vec![entry],
+            limit: 100,
+            devices_version: 0,
+            skip_snapshots: None,
+        });
+        assert_code(t.send(&t.worker, &push), "bad_request");
+    }
+}
+
+#[test]
 fn an_answer_stops_near_the_byte_budget() {
     let mut t = TestTeam::with_config(HubConfig {
         max_response_bytes: 3000,
@@ -221,6 +256,8 @@ fn an_answer_stops_near_the_byte_budget() {
     let entries: Vec<_> = (0..5).map(|_| t.worker.entry(10, &[7; 1000])).collect();
     let answer = t.sync(&t.worker, 0, entries, 1000);
     assert_eq!(answer.acks.len(), 5);
+    assert_eq!((answer.entries.len(), answer.cursor, answer.more), (0, 2, true));
+    let answer = t.sync(&t.lead, 0, vec![], 1000);
     assert_eq!((answer.entries.len(), answer.cursor, answer.more), (2, 2, true));
 }
 

@@ -140,12 +140,33 @@ fn seq_value(seq: i64, index: usize) -> rusqlite::Result<u64> {
 }
 
 /// A sealed entry from the columns `team, doc, author, epoch, entry_id,
-/// nonce, ciphertext, signature` starting at `index`.
-fn entry_at(row: &Row<'_>, index: usize) -> rusqlite::Result<SealedEntry> {
+/// nonce, ciphertext, signature` starting at `index`, and with `docs` the
+/// index of the column listing its documents when it has several.
+fn entry_at(row: &Row<'_>, index: usize, docs: Option<usize>) -> rusqlite::Result<SealedEntry> {
+    let listed: Option<Vec<u8>> = match docs {
+        Some(column) => row.get(column)?,
+        None => None,
+    };
+    let docs = match listed {
+        None => vec![uuid_at(row, index + 1)?],
+        Some(bytes) => {
+            if bytes.len() % 16 != 0 {
+                return Err(rusqlite::Error::FromSqlConversionFailure(
+                    docs.unwrap_or(0),
+                    Type::Blob,
+                    "a list of documents is not a whole number of ids".into(),
+                ));
+            }
+            bytes
+                .chunks_exact(16)
+                .map(|id| Uuid::from_slice(id).unwrap_or_default())
+                .collect()
+        }
+    };
     Ok(SealedEntry {
         header: EntryHeader {
             team: uuid_at(row, index)?,
-            doc: uuid_at(row, index + 1)?,
+            docs,
             author: uuid_at(row, index + 2)?,
             epoch: row.get(index + 3)?,
             entry_id: uuid_at(row, index + 4)?,
@@ -513,9 +534,11 @@ impl HubStorage for SqliteStorage {
             let mut find = tx.prepare_cached("SELECT seq FROM entries WHERE team = ?1 AND entry_id = ?2")?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO entries (team, seq, entry_id, doc, author, epoch, nonce, ciphertext, signature,
-                                      received_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                      received_ms, docs)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
+            let mut insert_doc =
+                tx.prepare_cached("INSERT INTO entry_docs (team, seq, doc) VALUES (?1, ?2, ?3)")?;
             let mut acks = Vec::with_capacity(entries.len());
             for entry in entries {
                 let header = &entry.header;
@@ -527,18 +550,25 @@ impl HubStorage for SqliteStorage {
                     Some(seq) => seq,
                     None => {
                         last += 1;
+                        let listed: Option<Vec<u8>> = (header.docs.len() > 1)
+                            .then(|| header.docs.iter().flat_map(|d| *d.as_bytes()).collect());
+                        let first = header.docs.first().copied().unwrap_or_default();
                         insert.execute(params![
                             team_text,
                             last,
                             entry_id,
-                            header.doc.to_string(),
+                            first.to_string(),
                             header.author.to_string(),
                             header.epoch,
                             entry.nonce,
                             entry.ciphertext,
                             entry.signature,
-                            now_ms
+                            now_ms,
+                            listed
                         ])?;
+                        for doc in &header.docs {
+                            insert_doc.execute(params![team_text, last, doc.to_string()])?;
+                        }
                         last
                     }
                 };
@@ -566,24 +596,39 @@ impl HubStorage for SqliteStorage {
         skip_snapshots: Option<u64>,
     ) -> Res<LogPage> {
         let conn = self.conn();
-        // -1 skips nothing: snapshot versions start at 0.
-        let skip = skip_snapshots.map_or(-1, |v| i64::try_from(v).unwrap_or(i64::MAX));
-        let mut statement = conn.prepare_cached(
-            "SELECT seq, team, doc, author, epoch, entry_id, nonce, ciphertext, signature
+        // With snapshots to skip, an entry is sent when one of its documents
+        // has no snapshot of at most that version covering its place.
+        let mut statement = conn.prepare_cached(if skip_snapshots.is_some() {
+            "SELECT seq, team, doc, author, epoch, entry_id, nonce, ciphertext, signature, docs
              FROM entries e WHERE team = ?1 AND seq > ?2
-             AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.team = e.team AND s.doc = e.doc
-                             AND s.version <= ?4 AND s.covers_seq >= e.seq)
-             ORDER BY seq LIMIT ?3",
-        )?;
+             AND EXISTS (SELECT 1 FROM entry_docs d WHERE d.team = e.team AND d.seq = e.seq
+                         AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.team = d.team AND s.doc = d.doc
+                                         AND s.version <= ?4 AND s.covers_seq >= d.seq))
+             ORDER BY seq LIMIT ?3"
+        } else {
+            "SELECT seq, team, doc, author, epoch, entry_id, nonce, ciphertext, signature, docs
+             FROM entries e WHERE team = ?1 AND seq > ?2
+             ORDER BY seq LIMIT ?3"
+        })?;
         // One row past the limit tells whether more remain.
         let cursor = i64::try_from(cursor).unwrap_or(i64::MAX);
-        let mut rows = statement.query(params![team.to_string(), cursor, i64::from(limit) + 1, skip])?;
+        let (team_text, past_limit) = (team.to_string(), i64::from(limit) + 1);
+        let mut rows = match skip_snapshots {
+            Some(version) => {
+                let version = i64::try_from(version).unwrap_or(i64::MAX);
+                statement.query(params![team_text, cursor, past_limit, version])?
+            }
+            None => statement.query(params![team_text, cursor, past_limit])?,
+        };
         let mut entries = Vec::new();
         let mut bytes = 0usize;
         let mut more = false;
         while let Some(row) = rows.next()? {
-            let entry = entry_at(row, 1)?;
-            let size = entry.ciphertext.len() + entry.signature.len() + ENTRY_OVERHEAD;
+            let entry = entry_at(row, 1, Some(9))?;
+            let size = entry.ciphertext.len()
+                + entry.signature.len()
+                + ENTRY_OVERHEAD
+                + 16 * entry.header.docs.len();
             let full = entries.len() >= limit as usize || (!entries.is_empty() && bytes + size > max_bytes);
             if full {
                 more = true;
@@ -623,10 +668,13 @@ impl HubStorage for SqliteStorage {
                 ));
             }
             let header = &snapshot.entry.header;
+            let doc = header.single_doc().ok_or(HubError::BadRequest(
+                "a snapshot holds one document; update carnet",
+            ))?;
             let stored: Option<i64> = tx
                 .query_row(
                     "SELECT covers_seq FROM snapshots WHERE team = ?1 AND doc = ?2",
-                    params![team.to_string(), header.doc.to_string()],
+                    params![team.to_string(), doc.to_string()],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -650,7 +698,7 @@ impl HubStorage for SqliteStorage {
                      received_ms = excluded.received_ms, version = excluded.version",
                 params![
                     team.to_string(),
-                    header.doc.to_string(),
+                    doc.to_string(),
                     covers,
                     header.entry_id.to_string(),
                     header.author.to_string(),
@@ -687,7 +735,7 @@ impl HubStorage for SqliteStorage {
         let mut bytes = 0usize;
         let mut more = false;
         while let Some(row) = rows.next()? {
-            let entry = entry_at(row, 1)?;
+            let entry = entry_at(row, 1, None)?;
             let size = entry.ciphertext.len() + entry.signature.len() + ENTRY_OVERHEAD;
             if !snapshots.is_empty() && bytes + size > max_bytes {
                 more = true;

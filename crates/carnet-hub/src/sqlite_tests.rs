@@ -15,7 +15,7 @@ fn entry(n: u32, size: usize) -> SealedEntry {
     SealedEntry {
         header: EntryHeader {
             team: team(),
-            doc: id(50 + (n % 3) as u8),
+            docs: vec![id(50 + (n % 3) as u8)],
             author: id(1),
             epoch: 1,
             entry_id: Uuid::from_u128(u128::from(n) + 1000),
@@ -502,8 +502,45 @@ fn a_device_starting_from_snapshots_pulls_only_what_they_do_not_hold() {
     // Pages: one snapshot at a time, in document order, then none left.
     let first = storage.snapshots(team(), None, 1).unwrap();
     assert_eq!((first.snapshots.len(), first.more, first.version), (1, true, 3));
-    let after = first.snapshots[0].entry.header.doc;
+    let after = first.snapshots[0].entry.header.docs[0];
     let second = storage.snapshots(team(), Some(after), 1).unwrap();
     assert_eq!((second.snapshots.len(), second.more), (1, false));
-    assert!(second.snapshots[0].entry.header.doc > after);
+    assert!(second.snapshots[0].entry.header.docs[0] > after);
+}
+
+#[test]
+fn an_entry_of_several_documents_is_skipped_only_when_snapshots_hold_them_all() {
+    let storage = with_team();
+    let several = |n: u32, docs: &[u8]| SealedEntry {
+        header: EntryHeader {
+            docs: docs.iter().map(|d| id(*d)).collect(),
+            ..entry(n, 10).header
+        },
+        ..entry(n, 10)
+    };
+    // 1: documents 60 and 61; 2: documents 61 and 62; 3: document 60 alone.
+    let entries = [several(1, &[60, 61]), several(2, &[61, 62]), several(3, &[60])];
+    storage.append(team(), &entries, NOW).unwrap();
+    let snapshot = |doc: u8| Snapshot {
+        covers_seq: 3,
+        entry: several(10 + u32::from(doc), &[doc]),
+    };
+    storage.put_snapshot(team(), &snapshot(60), NOW).unwrap();
+    storage.put_snapshot(team(), &snapshot(61), NOW).unwrap();
+    let version = storage.snapshots(team(), None, usize::MAX).unwrap().version;
+    let page = storage
+        .entries_after(team(), 0, 100, usize::MAX, Some(version))
+        .unwrap();
+    let seqs: Vec<u64> = page.entries.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, [2], "62 has no snapshot; 1 and 3 are held whole");
+    assert_eq!(
+        page.entries[0].entry, entries[1],
+        "read back with its list of documents"
+    );
+    assert_eq!(page.until, 3);
+    let all = storage.entries_after(team(), 0, 100, usize::MAX, None).unwrap();
+    assert_eq!(
+        all.entries.iter().map(|e| &e.entry).collect::<Vec<_>>(),
+        entries.iter().collect::<Vec<_>>()
+    );
 }

@@ -148,12 +148,13 @@ pub fn verify(
 
 /// What an entry says about itself in clear: enough for the hub to route and
 /// deduplicate it, nothing about its content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EntryHeader {
     /// The team.
     pub team: Uuid,
-    /// The document (case file or the team roster).
-    pub doc: Uuid,
+    /// The documents whose changes it carries (case files, or the team
+    /// roster), in increasing order without repeats; a snapshot names one.
+    pub docs: Vec<Uuid>,
     /// The author device.
     pub author: Uuid,
     /// The team key epoch it is encrypted under.
@@ -163,13 +164,59 @@ pub struct EntryHeader {
     pub entry_id: Uuid,
 }
 
+/// The most documents one entry may name.
+pub const MAX_ENTRY_DOCS: usize = 4096;
+
 impl EntryHeader {
-    /// The associated data bound into the encryption and the signature.
+    /// A header naming one document.
+    #[must_use]
+    pub fn for_doc(team: Uuid, doc: Uuid, author: Uuid, epoch: u32, entry_id: Uuid) -> Self {
+        Self {
+            team,
+            docs: vec![doc],
+            author,
+            epoch,
+            entry_id,
+        }
+    }
+
+    /// The document, when the entry names exactly one.
+    #[must_use]
+    pub fn single_doc(&self) -> Option<Uuid> {
+        match self.docs.as_slice() {
+            [doc] => Some(*doc),
+            _ => None,
+        }
+    }
+
+    /// Whether `docs` names at least one and at most [`MAX_ENTRY_DOCS`]
+    /// documents, in increasing order without repeats (the only form a
+    /// device writes, so each entry has one header and one signature).
+    #[must_use]
+    pub fn docs_are_canonical(&self) -> bool {
+        !self.docs.is_empty()
+            && self.docs.len() <= MAX_ENTRY_DOCS
+            && self.docs.windows(2).all(|pair| pair[0] < pair[1])
+    }
+
+    /// The associated data bound into the encryption and the signature. An
+    /// entry naming one document binds exactly what protocol version 2
+    /// bound, so entries sealed then still open.
     fn associated_data(&self) -> Vec<u8> {
-        let mut aad = Vec::with_capacity(84);
-        aad.extend_from_slice(b"carnet/entry/1");
-        aad.extend_from_slice(self.team.as_bytes());
-        aad.extend_from_slice(self.doc.as_bytes());
+        let mut aad = Vec::with_capacity(88 + 16 * self.docs.len());
+        if let Some(doc) = self.single_doc() {
+            aad.extend_from_slice(b"carnet/entry/1");
+            aad.extend_from_slice(self.team.as_bytes());
+            aad.extend_from_slice(doc.as_bytes());
+        } else {
+            aad.extend_from_slice(b"carnet/entry/3");
+            aad.extend_from_slice(self.team.as_bytes());
+            let count = u32::try_from(self.docs.len()).unwrap_or(u32::MAX);
+            aad.extend_from_slice(&count.to_be_bytes());
+            for doc in &self.docs {
+                aad.extend_from_slice(doc.as_bytes());
+            }
+        }
         aad.extend_from_slice(self.author.as_bytes());
         aad.extend_from_slice(&self.epoch.to_be_bytes());
         aad.extend_from_slice(self.entry_id.as_bytes());

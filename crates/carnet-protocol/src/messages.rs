@@ -1,4 +1,4 @@
-//! The messages of protocol version 1 (format: do not change without
+//! The messages of the current protocol version (format: do not change without
 //! bumping [`crate::PROTOCOL_VERSION`]). See docs/PROTOCOL.md.
 
 use serde::{Deserialize, Serialize};
@@ -271,9 +271,12 @@ pub struct Ack {
 pub struct SyncResponse {
     /// One per pushed entry.
     pub acks: Vec<Ack>,
-    /// Entries after the request's cursor, in order.
+    /// Entries after the request's cursor, in order, leaving out those
+    /// pushed in this request (their acks give their places: the device
+    /// holds them already).
     pub entries: Vec<LogEntry>,
-    /// The cursor to send next time.
+    /// Where this answer's page of the log ends: the cursor to send next
+    /// time, once every place up to it is received or acknowledged.
     pub cursor: u64,
     /// Whether more entries wait after these (ask again).
     pub more: bool,

@@ -8,13 +8,13 @@ fn keys(n: u8) -> DeviceSecretKeys {
 }
 
 fn header(epoch: u32) -> EntryHeader {
-    EntryHeader {
-        team: Uuid::from_bytes([1; 16]),
-        doc: Uuid::from_bytes([2; 16]),
-        author: Uuid::from_bytes([3; 16]),
+    EntryHeader::for_doc(
+        Uuid::from_bytes([1; 16]),
+        Uuid::from_bytes([2; 16]),
+        Uuid::from_bytes([3; 16]),
         epoch,
-        entry_id: Uuid::from_bytes([4; 16]),
-    }
+        Uuid::from_bytes([4; 16]),
+    )
 }
 
 fn sealed(plaintext: &[u8]) -> SealedEntry {
@@ -54,7 +54,7 @@ fn a_forged_or_altered_entry_is_refused() {
     for change in 0..4 {
         let mut moved = entry.clone();
         match change {
-            0 => moved.header.doc = Uuid::from_bytes([7; 16]),
+            0 => moved.header.docs = vec![Uuid::from_bytes([7; 16])],
             1 => moved.header.author = Uuid::from_bytes([7; 16]),
             2 => moved.header.team = Uuid::from_bytes([7; 16]),
             _ => moved.header.entry_id = Uuid::from_bytes([7; 16]),
@@ -166,6 +166,113 @@ fn bad_envelopes_are_clear_errors() {
     ));
 }
 
+fn bundle_header() -> EntryHeader {
+    EntryHeader {
+        docs: vec![
+            Uuid::from_bytes([2; 16]),
+            Uuid::from_bytes([5; 16]),
+            Uuid::from_bytes([6; 16]),
+        ],
+        ..header(1)
+    }
+}
+
+#[test]
+fn an_entry_carries_the_changes_of_several_documents_bound_to_their_ids() {
+    let parts: [&[u8]; 3] = [b"first case file", b"", b"third case file, third case file"];
+    let plaintext = pack_changes(&parts).unwrap();
+    let key = TeamKey::new(1, [9; 32]);
+    let entry = SealedEntry::seal(bundle_header(), &plaintext, &key, &keys(1), [5; 24]).unwrap();
+    entry.verify(&keys(1).public()).unwrap();
+    let opened = unpack_changes(&entry.open(&key).unwrap(), 3).unwrap();
+    assert_eq!(opened, parts.map(<[u8]>::to_vec));
+    // Dropping, adding or reordering a document breaks both checks.
+    let reordered = vec![entry.header.docs[1], entry.header.docs[0], entry.header.docs[2]];
+    for docs in [
+        entry.header.docs[..2].to_vec(),
+        reordered,
+        vec![entry.header.docs[0]],
+    ] {
+        let mut moved = entry.clone();
+        moved.header.docs = docs;
+        assert_eq!(moved.verify(&keys(1).public()), Err(ProtocolError::BadSignature));
+        assert_eq!(moved.open(&key), Err(ProtocolError::Decrypt));
+    }
+    // One document: its changes as they are.
+    assert_eq!(pack_changes(&[b"as is"]).unwrap(), b"as is");
+    assert_eq!(unpack_changes(b"as is", 1).unwrap(), vec![b"as is".to_vec()]);
+    assert!(pack_changes(&[]).is_err());
+}
+
+#[test]
+fn only_ordered_lists_of_documents_are_canonical() {
+    assert!(header(1).docs_are_canonical());
+    assert!(bundle_header().docs_are_canonical());
+    let mut h = bundle_header();
+    h.docs.swap(0, 1);
+    assert!(!h.docs_are_canonical());
+    h.docs = vec![Uuid::nil(), Uuid::nil()];
+    assert!(!h.docs_are_canonical());
+    h.docs.clear();
+    assert!(!h.docs_are_canonical());
+    h.docs = (0..=MAX_ENTRY_DOCS as u128).map(Uuid::from_u128).collect();
+    assert!(!h.docs_are_canonical());
+}
+
+#[test]
+fn damaged_bundles_are_clear_errors() {
+    let packed = pack_changes(&[b"one", b"two"]).unwrap();
+    assert_eq!(
+        unpack_changes(&packed, 2).unwrap(),
+        vec![b"one".to_vec(), b"two".to_vec()]
+    );
+    assert!(matches!(unpack_changes(&packed, 3), Err(ProtocolError::Malformed(m)) if m.contains("names 3")));
+    assert_eq!(unpack_changes(&[], 2), Err(ProtocolError::Truncated));
+    let mut other_format = packed.clone();
+    other_format[0] = 9;
+    assert!(
+        matches!(unpack_changes(&other_format, 2), Err(ProtocolError::Malformed(m)) if m.contains("format 9"))
+    );
+    for cut in 1..packed.len() {
+        assert!(unpack_changes(&packed[..cut], 2).is_err(), "cut at {cut}");
+    }
+    // A small entry that would unpack to a huge one is refused.
+    let zeros = vec![0u8; (MAX_UNPACKED_BYTES + 1024) as usize];
+    let mut bomb = vec![1u8];
+    zstd::stream::copy_encode(zeros.as_slice(), &mut bomb, 3).unwrap();
+    assert!(bomb.len() < 64 * 1024);
+    assert!(matches!(unpack_changes(&bomb, 2), Err(ProtocolError::Malformed(m)) if m.contains("64 MiB")));
+}
+
+#[test]
+fn an_entry_saved_under_version_2_still_decodes_and_verifies() {
+    let entry = sealed(b"changes waiting in an outbox");
+    let old = v2::SealedEntryV2 {
+        header: v2::EntryHeaderV2 {
+            team: entry.header.team,
+            doc: entry.header.docs[0],
+            author: entry.header.author,
+            epoch: entry.header.epoch,
+            entry_id: entry.header.entry_id,
+        },
+        nonce: entry.nonce,
+        ciphertext: entry.ciphertext.clone(),
+        signature: entry.signature.clone(),
+    };
+    let mut saved = b"CRNT".to_vec();
+    saved.extend_from_slice(&2u16.to_be_bytes());
+    saved.extend_from_slice(&postcard::to_allocvec(&old).unwrap());
+    let back = v2::decode_saved_entry(&saved).unwrap();
+    assert_eq!(back, entry);
+    back.verify(&keys(1).public()).unwrap();
+    assert_eq!(v2::decode_saved_entry(&encode(&entry)).unwrap(), entry);
+    saved[5] = 1;
+    assert!(matches!(
+        v2::decode_saved_entry(&saved),
+        Err(ProtocolError::UnknownVersion { found: 1, .. })
+    ));
+}
+
 fn arb_entry() -> impl Strategy<Value = SealedEntry> {
     (
         any::<[u8; 16]>(),
@@ -177,7 +284,7 @@ fn arb_entry() -> impl Strategy<Value = SealedEntry> {
         .prop_map(|(id, epoch, nonce, ciphertext, signature)| SealedEntry {
             header: EntryHeader {
                 team: Uuid::from_bytes(id),
-                doc: Uuid::from_bytes(id),
+                docs: vec![Uuid::from_bytes(id), Uuid::max()],
                 author: Uuid::nil(),
                 epoch,
                 entry_id: Uuid::from_bytes(id),
@@ -189,6 +296,14 @@ fn arb_entry() -> impl Strategy<Value = SealedEntry> {
 }
 
 proptest! {
+    #[test]
+    fn unpacking_any_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300), docs in 0usize..5) {
+        let _ = unpack_changes(&bytes, docs);
+        let mut framed = vec![1u8];
+        framed.extend_from_slice(&bytes);
+        let _ = unpack_changes(&framed, docs);
+    }
+
     #[test]
     fn sync_messages_round_trip(
         cursor in any::<u64>(),

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::ProtocolError;
 
 /// The protocol version this code speaks.
-pub const PROTOCOL_VERSION: u16 = 2;
+pub const PROTOCOL_VERSION: u16 = 3;
 const MAGIC: &[u8; 4] = b"CRNT";
 const HEADER_LEN: usize = 6;
 
@@ -35,6 +35,15 @@ pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
 /// [`ProtocolError::Truncated`], [`ProtocolError::UnknownVersion`] or
 /// [`ProtocolError::Malformed`]; never panics, whatever the bytes.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ProtocolError> {
+    decode_version(bytes, PROTOCOL_VERSION)
+}
+
+/// Decodes a message of an earlier `version` (for what a device saved
+/// under it), checking its envelope.
+///
+/// # Errors
+/// As [`decode`].
+pub(crate) fn decode_version<T: DeserializeOwned>(bytes: &[u8], known: u16) -> Result<T, ProtocolError> {
     if bytes.len() < HEADER_LEN {
         return Err(if MAGIC.starts_with(bytes) {
             ProtocolError::Truncated
@@ -46,10 +55,10 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ProtocolError> {
         return Err(ProtocolError::Malformed("not a carnet message".into()));
     }
     let version = u16::from_be_bytes([bytes[4], bytes[5]]);
-    if version != PROTOCOL_VERSION {
+    if version != known {
         return Err(ProtocolError::UnknownVersion {
             found: version,
-            known: PROTOCOL_VERSION,
+            known,
         });
     }
     match postcard::take_from_bytes::<T>(&bytes[HEADER_LEN..]) {

@@ -2,6 +2,7 @@
 
 use carnet_protocol::{
     DeviceList, ProtocolError, Request, Response, SealedEntry, SignedRequest, SyncRequest, decode, encode,
+    unpack_changes, v2,
 };
 use std::collections::HashSet;
 
@@ -12,6 +13,9 @@ use crate::keys::Membership;
 
 /// At most this many entries in one push; the rest go in the next exchange.
 const MAX_PUSH: usize = 200;
+/// A push stops adding entries once their ciphertext reaches this (the
+/// hub takes requests of up to 8 MiB and entries of up to 1 MiB).
+const MAX_PUSH_BYTES: usize = 2 * 1024 * 1024;
 /// At most this many entries asked for in one answer.
 const PAGE: u32 = 500;
 /// Backoff after failures: 1 s, doubling, at most 5 minutes.
@@ -47,9 +51,40 @@ pub struct Checkpoint {
     pub skip_snapshots: Option<u64>,
     /// Entries the hub acknowledged: remove them from the saved outbox.
     pub acked: Vec<Uuid>,
+    /// The documents the acknowledged entries carry, once per entry (the
+    /// log holds them now, and the answer does not bring them back).
+    pub acked_docs: Vec<Uuid>,
 }
 
 impl EngineState {
+    /// Decodes a state a device saved, under this protocol version or
+    /// version 2 (whose outbox entries name one document each).
+    ///
+    /// # Errors
+    /// As [`carnet_protocol::decode`].
+    pub fn decode_saved(bytes: &[u8]) -> Result<Self, ProtocolError> {
+        /// The state as version 2 saved it.
+        #[derive(Deserialize)]
+        struct SavedV2 {
+            cursor: u64,
+            outbox: Vec<v2::SealedEntryV2>,
+            skip_snapshots: Option<u64>,
+        }
+        match decode::<Self>(bytes) {
+            Err(ProtocolError::UnknownVersion {
+                found: v2::VERSION, ..
+            }) => {
+                let old: SavedV2 = v2::decode(bytes)?;
+                Ok(Self {
+                    cursor: old.cursor,
+                    outbox: old.outbox.into_iter().map(SealedEntry::from).collect(),
+                    skip_snapshots: old.skip_snapshots,
+                })
+            }
+            other => other,
+        }
+    }
+
     /// Brings a saved state up to date with a checkpoint: what the caller's
     /// storage holds once it saved it.
     pub fn apply(&mut self, checkpoint: &Checkpoint) {
@@ -77,7 +112,8 @@ pub enum Effect {
     /// Post these bytes (an encoded [`SignedRequest`]) to the hub and report
     /// the answer with [`SyncEngine::on_response`].
     Send(Vec<u8>),
-    /// Apply these Automerge changes to this document.
+    /// Apply these Automerge changes to this document (an entry carrying
+    /// several documents gives one `Apply` for each, with the same `seq`).
     Apply {
         /// Log position.
         seq: u64,
@@ -92,8 +128,8 @@ pub enum Effect {
     Reject {
         /// Log position.
         seq: u64,
-        /// The document it names.
-        doc: Uuid,
+        /// The documents it names.
+        docs: Vec<Uuid>,
         /// The device it names.
         author: Uuid,
         /// Why, in words.
@@ -181,21 +217,21 @@ impl SyncEngine {
         self.in_flight.is_none() && !self.wanted && self.state.outbox.is_empty()
     }
 
-    /// Seals changes of one document into an entry for the outbox and
-    /// returns it: the caller saves it in its outbox (beside the saved
-    /// state) in the same transaction that drops the changes it holds.
-    /// `random` gives the entry id (16 bytes) and the nonce (24 bytes).
+    /// Seals changes of one or more documents into an entry for the outbox
+    /// (see [`Membership::seal_changes`]) and returns it: the caller saves
+    /// it in its outbox (beside the saved state) in the same transaction
+    /// that drops the changes it holds. `random` gives the entry id (16
+    /// bytes) and the nonce (24 bytes).
     ///
     /// # Errors
-    /// [`ProtocolError::UnknownEpoch`] when the device has no team key.
+    /// As [`Membership::seal_changes`].
     pub fn queue(
         &mut self,
         membership: &Membership,
-        doc: Uuid,
-        changes: &[u8],
+        parts: &[(Uuid, &[u8])],
         random: [u8; 40],
     ) -> Result<SealedEntry, ProtocolError> {
-        let entry = membership.seal(doc, changes, random)?;
+        let entry = membership.seal_changes(parts, random)?;
         self.state.outbox.push(entry.clone());
         self.status.pending = self.state.outbox.len();
         self.wanted = true;
@@ -210,6 +246,7 @@ impl SyncEngine {
             cursor: self.state.cursor,
             skip_snapshots: self.state.skip_snapshots,
             acked: Vec::new(),
+            acked_docs: Vec::new(),
         }
     }
 
@@ -220,7 +257,19 @@ impl SyncEngine {
         if self.in_flight.is_some() || !due || now_ms < self.status.next_attempt_ms {
             return None;
         }
-        let push: Vec<SealedEntry> = self.state.outbox.iter().take(MAX_PUSH).cloned().collect();
+        let mut bytes = 0;
+        let push: Vec<SealedEntry> = self
+            .state
+            .outbox
+            .iter()
+            .take(MAX_PUSH)
+            .take_while(|e| {
+                let first = bytes == 0;
+                bytes += e.ciphertext.len().max(1);
+                first || bytes <= MAX_PUSH_BYTES
+            })
+            .cloned()
+            .collect();
         self.in_flight = Some(push.iter().map(|e| e.header.entry_id).collect());
         let request = Request::Sync(SyncRequest {
             cursor: self.state.cursor,
@@ -261,12 +310,24 @@ impl SyncEngine {
         let pushed: HashSet<Uuid> = pushed.into_iter().collect();
         let mut acked: Vec<Uuid> = Vec::with_capacity(answer.acks.len());
         let mut seen = HashSet::with_capacity(answer.acks.len());
+        // Places in the log of what this device pushed: the answer leaves them out.
+        let mut own_places = HashSet::with_capacity(answer.acks.len());
         for ack in &answer.acks {
             if pushed.contains(&ack.entry_id) && seen.insert(ack.entry_id) {
                 acked.push(ack.entry_id);
+                own_places.insert(ack.seq);
             }
         }
+        let mut acked_docs = Vec::new();
         if !seen.is_empty() {
+            for entry in self
+                .state
+                .outbox
+                .iter()
+                .filter(|e| seen.contains(&e.header.entry_id))
+            {
+                acked_docs.extend_from_slice(&entry.header.docs);
+            }
             self.state.outbox.retain(|e| !seen.contains(&e.header.entry_id));
         }
         let mut effects = Vec::new();
@@ -288,25 +349,39 @@ impl SyncEngine {
             if log_entry.seq <= self.state.cursor {
                 continue;
             }
-            let header = log_entry.entry.header;
-            match membership.open(&log_entry.entry) {
-                Ok(changes) => effects.push(Effect::Apply {
-                    seq: log_entry.seq,
-                    doc: header.doc,
+            let seq = log_entry.seq;
+            let header = log_entry.entry.header.clone();
+            let opened = membership
+                .open(&log_entry.entry)
+                .map_err(|e| e.to_string())
+                .and_then(|plaintext| {
+                    unpack_changes(&plaintext, header.docs.len()).map_err(|e| e.to_string())
+                });
+            match opened {
+                Ok(parts) => {
+                    effects.extend(header.docs.iter().zip(parts).map(|(doc, changes)| Effect::Apply {
+                        seq,
+                        doc: *doc,
+                        author: header.author,
+                        changes,
+                    }))
+                }
+                Err(reason) => effects.push(Effect::Reject {
+                    seq,
+                    docs: header.docs,
                     author: header.author,
-                    changes,
-                }),
-                Err(e) => effects.push(Effect::Reject {
-                    seq: log_entry.seq,
-                    doc: header.doc,
-                    author: header.author,
-                    reason: e.to_string(),
+                    reason,
                 }),
             }
-            self.state.cursor = log_entry.seq;
+            self.state.cursor = seq;
         }
-        // The cursor moves only with entries actually received: a hub that
-        // claims a later cursor cannot make this device skip entries.
+        // The places of this device's own entries, left out of the answer,
+        // are passed over as far as the answer's page goes.
+        while self.state.cursor < answer.cursor && own_places.contains(&(self.state.cursor + 1)) {
+            self.state.cursor += 1;
+        }
+        // The cursor moves only over entries received or acknowledged: a hub
+        // that claims a later cursor cannot make this device skip entries.
         if self.state.skip_snapshots.is_some() {
             // Entries left out because the snapshots hold them move the cursor too.
             self.state.cursor = self.state.cursor.max(answer.cursor);
@@ -327,6 +402,7 @@ impl SyncEngine {
             cursor: self.state.cursor,
             skip_snapshots: self.state.skip_snapshots,
             acked,
+            acked_docs,
         }));
         effects
     }

@@ -47,6 +47,9 @@ impl LogHub {
             .collect();
         let cursor = entries.last().map_or(request.cursor, |e| e.seq);
         let more = (cursor as usize) < self.log.len();
+        // As the hub does: what was pushed in this request does not come back.
+        let pushed: Vec<u64> = acks.iter().map(|a| a.seq).collect();
+        let entries = entries.into_iter().filter(|e| !pushed.contains(&e.seq)).collect();
         encode(&Response::Synced(SyncResponse {
             acks,
             entries,
@@ -132,8 +135,12 @@ fn changes_queued_on_one_device_are_applied_on_another_in_one_exchange_each() {
         SyncEngine::new(EngineState::default()),
     );
     let doc = Uuid::from_bytes([9; 16]);
-    let one = ea.queue(&a, doc, b"change one", random(1)).unwrap();
-    let two = ea.queue(&a, doc, b"change two", random(2)).unwrap();
+    let one = ea
+        .queue(&a, &[(doc, b"change one".as_slice())], random(1))
+        .unwrap();
+    let two = ea
+        .queue(&a, &[(doc, b"change two".as_slice())], random(2))
+        .unwrap();
     assert_eq!(ea.status().pending, 2);
     let queued = vec![one.header.entry_id, two.header.entry_id];
     let mut sends = 0;
@@ -168,7 +175,9 @@ fn a_lost_acknowledgement_is_retried_without_duplicating() {
     let mut hub = LogHub::default();
     let a = member(1, &mut hub);
     let mut engine = SyncEngine::new(EngineState::default());
-    engine.queue(&a, Uuid::nil(), b"once", random(1)).unwrap();
+    engine
+        .queue(&a, &[(Uuid::nil(), b"once".as_slice())], random(1))
+        .unwrap();
     let Some(Effect::Send(bytes)) = engine.poll(&a, 0) else {
         panic!()
     };
@@ -187,7 +196,11 @@ fn a_lost_acknowledgement_is_retried_without_duplicating() {
     assert!(engine.poll(&a, 500).is_none());
     let effects = sync(&mut engine, &a, &mut hub, 1_000);
     assert_eq!(hub.log.len(), 1, "the retried push was stored once");
-    assert_eq!(applied(&effects).len(), 1);
+    assert!(
+        applied(&effects).is_empty(),
+        "acknowledged, it does not come back"
+    );
+    assert_eq!(engine.state().cursor, 1);
     assert_eq!(engine.status().last_error, None);
 }
 
@@ -222,7 +235,8 @@ fn a_duplicated_answer_is_ignored() {
     let (mut a, mut b) = (member(1, &mut hub), member(2, &mut hub));
     introduce(&mut [&mut a, &mut b]);
     let mut ea = SyncEngine::new(EngineState::default());
-    ea.queue(&a, Uuid::nil(), b"x", random(1)).unwrap();
+    ea.queue(&a, &[(Uuid::nil(), b"x".as_slice())], random(1))
+        .unwrap();
     sync(&mut ea, &a, &mut hub, 0);
     let mut eb = SyncEngine::new(EngineState::default());
     eb.request_sync();
@@ -242,12 +256,18 @@ fn entries_that_fail_checks_are_rejected_and_the_others_applied() {
     let stranger = member(3, &mut hub);
     let mut ea = SyncEngine::new(EngineState::default());
     let mut es = SyncEngine::new(EngineState::default());
-    ea.queue(&a, Uuid::nil(), b"first", random(1)).unwrap();
-    sync(&mut ea, &a, &mut hub, 0);
-    es.queue(&stranger, Uuid::nil(), b"from a stranger", random(2))
+    ea.queue(&a, &[(Uuid::nil(), b"first".as_slice())], random(1))
         .unwrap();
+    sync(&mut ea, &a, &mut hub, 0);
+    es.queue(
+        &stranger,
+        &[(Uuid::nil(), b"from a stranger".as_slice())],
+        random(2),
+    )
+    .unwrap();
     sync(&mut es, &stranger, &mut hub, 0);
-    ea.queue(&a, Uuid::nil(), b"third", random(3)).unwrap();
+    ea.queue(&a, &[(Uuid::nil(), b"third".as_slice())], random(3))
+        .unwrap();
     sync(&mut ea, &a, &mut hub, 0);
     // The hub flips a bit in the first entry.
     hub.log[0].ciphertext[0] ^= 1;
@@ -279,7 +299,7 @@ fn a_long_log_arrives_in_pages_and_an_old_page_is_not_applied_twice() {
     introduce(&mut [&mut a, &mut b]);
     let mut ea = SyncEngine::new(EngineState::default());
     for i in 0..10u64 {
-        ea.queue(&a, Uuid::nil(), format!("change {i}").as_bytes(), random(i))
+        ea.queue(&a, &[(Uuid::nil(), format!("change {i}").as_bytes())], random(i))
             .unwrap();
     }
     sync(&mut ea, &a, &mut hub, 0);
@@ -310,7 +330,7 @@ fn a_revoked_devices_view_of_new_epochs_is_empty() {
     introduce(&mut [&mut a, &mut b]);
     a.add_team_key(TeamKey::new(2, [43; 32]));
     let mut ea = SyncEngine::new(EngineState::default());
-    ea.queue(&a, Uuid::nil(), b"after the rotation", random(1))
+    ea.queue(&a, &[(Uuid::nil(), b"after the rotation".as_slice())], random(1))
         .unwrap();
     sync(&mut ea, &a, &mut hub, 0);
     let mut eb = SyncEngine::new(EngineState::default());
@@ -332,7 +352,8 @@ fn a_sync_asked_for_during_an_exchange_follows_it() {
     let answer = hub.handle(&bytes);
     // Meanwhile another device pushes, and this one is asked to sync again.
     let mut ea = SyncEngine::new(EngineState::default());
-    ea.queue(&a, Uuid::nil(), b"late", random(1)).unwrap();
+    ea.queue(&a, &[(Uuid::nil(), b"late".as_slice())], random(1))
+        .unwrap();
     sync(&mut ea, &a, &mut hub, 0);
     eb.request_sync();
     eb.on_response(&b, 0, Ok(&answer));
@@ -356,7 +377,11 @@ fn each_exchange_saves_what_it_changed_not_the_backlog() {
     let backlog = MAX_PUSH * 3 + 7;
     for i in 0..backlog {
         let entry = engine
-            .queue(&a, Uuid::from_u128(i as u128), b"a case file", random(i as u64))
+            .queue(
+                &a,
+                &[(Uuid::from_u128(i as u128), b"a case file".as_slice())],
+                random(i as u64),
+            )
             .unwrap();
         saved.outbox.push(entry);
     }
@@ -382,4 +407,157 @@ fn each_exchange_saves_what_it_changed_not_the_backlog() {
     assert!(engine.is_idle());
     assert!(saved.outbox.is_empty());
     assert_eq!(hub.log.len(), backlog);
+}
+
+#[test]
+fn an_entry_of_several_case_files_applies_to_each_and_its_own_place_is_passed_over() {
+    let mut hub = LogHub::default();
+    let (mut a, mut b) = (member(1, &mut hub), member(2, &mut hub));
+    introduce(&mut [&mut a, &mut b]);
+    let (mut ea, mut eb) = (
+        SyncEngine::new(EngineState::default()),
+        SyncEngine::new(EngineState::default()),
+    );
+    let (x, y) = (Uuid::from_u128(20), Uuid::from_u128(10));
+    let entry = ea
+        .queue(
+            &a,
+            &[(x, b"visit in x".as_slice()), (y, b"visit in y".as_slice())],
+            random(1),
+        )
+        .unwrap();
+    assert_eq!(entry.header.docs, vec![y, x], "documents are listed in order");
+    let own = sync(&mut ea, &a, &mut hub, 1_000);
+    assert!(
+        applied(&own).is_empty(),
+        "a device's own entry does not come back"
+    );
+    let Some(Effect::Persist(checkpoint)) = own.last() else {
+        panic!("{own:?}")
+    };
+    assert_eq!(checkpoint.cursor, 1, "its place in the log is passed over");
+    assert_eq!(checkpoint.acked_docs, vec![y, x]);
+    let received = sync(&mut eb, &b, &mut hub, 1_000);
+    let applies: Vec<(u64, Uuid, Vec<u8>)> = received
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Apply {
+                seq, doc, changes, ..
+            } => Some((*seq, *doc, changes.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        applies,
+        vec![(1, y, b"visit in y".to_vec()), (1, x, b"visit in x".to_vec())]
+    );
+}
+
+#[test]
+fn a_claimed_cursor_moves_only_over_received_or_acknowledged_places() {
+    let mut hub = LogHub::default();
+    let (mut a, mut b) = (member(1, &mut hub), member(2, &mut hub));
+    introduce(&mut [&mut a, &mut b]);
+    let mut ea = SyncEngine::new(EngineState::default());
+    ea.queue(&a, &[(Uuid::nil(), b"one".as_slice())], random(1))
+        .unwrap();
+    sync(&mut ea, &a, &mut hub, 1_000);
+    // b pushes one entry; a hub claims the log goes on to 9 while sending nothing else.
+    let mut eb = SyncEngine::new(EngineState::default());
+    eb.queue(&b, &[(Uuid::nil(), b"two".as_slice())], random(2))
+        .unwrap();
+    eb.request_sync();
+    let Some(Effect::Send(_)) = eb.poll(&b, 1_000) else {
+        panic!()
+    };
+    let answer = encode(&Response::Synced(SyncResponse {
+        acks: vec![Ack {
+            entry_id: eb.state().outbox[0].header.entry_id,
+            seq: 2,
+        }],
+        entries: vec![],
+        cursor: 9,
+        more: false,
+        devices: None,
+    }));
+    let effects = eb.on_response(&b, 1_000, Ok(&answer));
+    let Some(Effect::Persist(checkpoint)) = effects.last() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        checkpoint.cursor, 0,
+        "place 1 was neither received nor pushed here"
+    );
+}
+
+#[test]
+fn a_push_stops_before_two_megabytes_of_entries() {
+    let mut hub = LogHub::default();
+    let a = member(1, &mut hub);
+    let mut ea = SyncEngine::new(EngineState::default());
+    let big = vec![7u8; 900 * 1024];
+    for i in 0..4u64 {
+        ea.queue(&a, &[(Uuid::from_u128(u128::from(i)), big.as_slice())], random(i))
+            .unwrap();
+    }
+    ea.request_sync();
+    let Some(Effect::Send(bytes)) = ea.poll(&a, 1_000) else {
+        panic!()
+    };
+    let signed: SignedRequest = decode(&bytes).unwrap();
+    let Request::Sync(request) = signed.open(&a.keys.public()).unwrap() else {
+        panic!()
+    };
+    assert_eq!(request.push.len(), 2, "two entries of 900 KiB, not four");
+    let answer = hub.handle(&bytes);
+    ea.on_response(&a, 1_000, Ok(&answer));
+    assert_eq!(ea.state().outbox.len(), 2);
+}
+
+#[test]
+fn a_state_saved_under_protocol_2_resumes_with_its_outbox() {
+    let mut hub = LogHub::default();
+    let a = member(1, &mut hub);
+    let entry = a
+        .seal(Uuid::from_u128(5), b"waiting since version 2", random(1))
+        .unwrap();
+    let old = carnet_protocol::v2::SealedEntryV2 {
+        header: carnet_protocol::v2::EntryHeaderV2 {
+            team: entry.header.team,
+            doc: entry.header.docs[0],
+            author: entry.header.author,
+            epoch: entry.header.epoch,
+            entry_id: entry.header.entry_id,
+        },
+        nonce: entry.nonce,
+        ciphertext: entry.ciphertext.clone(),
+        signature: entry.signature.clone(),
+    };
+    #[derive(Serialize)]
+    struct SavedV2 {
+        cursor: u64,
+        outbox: Vec<carnet_protocol::v2::SealedEntryV2>,
+        skip_snapshots: Option<u64>,
+    }
+    let mut saved = b"CRNT".to_vec();
+    saved.extend_from_slice(&2u16.to_be_bytes());
+    saved.extend_from_slice(
+        &postcard::to_allocvec(&SavedV2 {
+            cursor: 4,
+            outbox: vec![old],
+            skip_snapshots: None,
+        })
+        .unwrap(),
+    );
+    let state = EngineState::decode_saved(&saved).unwrap();
+    assert_eq!((state.cursor, state.outbox.clone()), (4, vec![entry]));
+    assert_eq!(EngineState::decode_saved(&encode(&state)).unwrap(), state);
+    let mut engine = SyncEngine::new(state);
+    sync(&mut engine, &a, &mut hub, 1_000);
+    assert_eq!(
+        hub.log.len(),
+        1,
+        "the entry saved under version 2 reached the hub"
+    );
+    hub.log[0].verify(&a.keys.public()).unwrap();
 }

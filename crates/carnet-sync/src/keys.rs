@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use carnet_protocol::{
     DeviceList, DevicePublicKeys, DeviceSecretKeys, EntryHeader, ProtocolError, SealedEntry, TeamKey,
-    devices_version, unwrap_for_device,
+    devices_version, pack_changes, unwrap_for_device,
 };
 use uuid::Uuid;
 
@@ -117,6 +117,36 @@ impl Membership {
     /// # Errors
     /// [`ProtocolError::UnknownEpoch`] when the device has no team key.
     pub fn seal(&self, doc: Uuid, content: &[u8], random: [u8; 40]) -> Result<SealedEntry, ProtocolError> {
+        self.seal_for(vec![doc], content, random)
+    }
+
+    /// Seals the changes of several documents into one entry (see
+    /// [`carnet_protocol::pack_changes`]), in document order, so that what
+    /// repeats from one case file to the next is compressed once.
+    ///
+    /// # Errors
+    /// [`ProtocolError::UnknownEpoch`] when the device has no team key;
+    /// [`ProtocolError::Malformed`] when `parts` is empty, names a document
+    /// twice or more than [`carnet_protocol::MAX_ENTRY_DOCS`].
+    pub fn seal_changes(
+        &self,
+        parts: &[(Uuid, &[u8])],
+        random: [u8; 40],
+    ) -> Result<SealedEntry, ProtocolError> {
+        let mut sorted: Vec<&(Uuid, &[u8])> = parts.iter().collect();
+        sorted.sort_by_key(|(doc, _)| *doc);
+        let docs: Vec<Uuid> = sorted.iter().map(|(doc, _)| *doc).collect();
+        let changes: Vec<&[u8]> = sorted.iter().map(|(_, changes)| *changes).collect();
+        let content = pack_changes(&changes)?;
+        self.seal_for(docs, &content, random)
+    }
+
+    fn seal_for(
+        &self,
+        docs: Vec<Uuid>,
+        content: &[u8],
+        random: [u8; 40],
+    ) -> Result<SealedEntry, ProtocolError> {
         let key = self.current_key().ok_or(ProtocolError::UnknownEpoch(0))?;
         let mut id = [0u8; 16];
         id.copy_from_slice(&random[..16]);
@@ -124,11 +154,16 @@ impl Membership {
         nonce.copy_from_slice(&random[16..]);
         let header = EntryHeader {
             team: self.team,
-            doc,
+            docs,
             author: self.device,
             epoch: key.epoch(),
             entry_id: uuid::Builder::from_random_bytes(id).into_uuid(),
         };
+        if !header.docs_are_canonical() {
+            return Err(ProtocolError::Malformed(
+                "an entry names each of its case files once, and at most 4096".into(),
+            ));
+        }
         SealedEntry::seal(header, content, key, &self.keys, nonce)
     }
 
