@@ -1,7 +1,9 @@
 //! Micro-benchmarks of the domain's hot paths, with criterion: loading a
 //! case file, reading its view, applying and saving an edit, listing its
 //! conflicts (the straight-line fast path and a merged note) and its
-//! history. Run with `cargo bench -p carnet-bench --bench micro`; the
+//! history; and the sync's packing of a day's push (30 case files' changes
+//! inflated and compressed together into one entry's plaintext) and its
+//! unpacking. Run with `cargo bench -p carnet-bench --bench micro`; the
 //! results are in docs/BENCHMARKS.md.
 
 use std::hint::black_box;
@@ -124,9 +126,49 @@ fn benches(c: &mut Criterion) {
     }
 }
 
+/// The changes of a day's push: a visit in each of 30 case files, as the
+/// store keeps them (Automerge compresses each large change on its own).
+fn days_push() -> Vec<Vec<u8>> {
+    (0..30)
+        .map(|i| {
+            let (bytes, _) = case_file(0);
+            let mut file = load(&bytes);
+            let change = file
+                .apply(&Edit::AddVisit(visit(&format!("{NOTE} ({i})"))), &ctx("Anne", 90))
+                .unwrap_or_else(|e| panic!("{e}"));
+            change.bytes
+        })
+        .collect()
+}
+
+fn sync_benches(c: &mut Criterion) {
+    let stored = days_push();
+    let mut group = c.benchmark_group("a day's push (30 case files)");
+    group.bench_function("inflate the changes and pack them (zstd)", |b| {
+        b.iter(|| {
+            let plain: Vec<Vec<u8>> = stored
+                .iter()
+                .map(|c| carnet_core::uncompressed_changes(black_box(c)).unwrap_or_else(|e| panic!("{e}")))
+                .collect();
+            let parts: Vec<&[u8]> = plain.iter().map(Vec::as_slice).collect();
+            carnet_protocol::pack_changes(&parts).unwrap_or_else(|e| panic!("{e}"))
+        });
+    });
+    let plain: Vec<Vec<u8>> = stored
+        .iter()
+        .map(|c| carnet_core::uncompressed_changes(c).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let parts: Vec<&[u8]> = plain.iter().map(Vec::as_slice).collect();
+    let packed = carnet_protocol::pack_changes(&parts).unwrap_or_else(|e| panic!("{e}"));
+    group.bench_function("unpack", |b| {
+        b.iter(|| carnet_protocol::unpack_changes(black_box(&packed), 30).unwrap_or_else(|e| panic!("{e}")));
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = micro;
     config = Criterion::default().sample_size(20);
-    targets = benches
+    targets = benches, sync_benches
 }
 criterion_main!(micro);
