@@ -283,6 +283,12 @@ fn rebuild_search_if_asked(conn: &mut Connection, writer: Writer) -> Res<()> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Another process may have done it while this one waited for the lock.
+    if !tx.query_row("SELECT EXISTS (SELECT 1 FROM search_rebuild)", [], |r| {
+        r.get::<_, bool>(0)
+    })? {
+        return Ok(());
+    }
     index::clear_search(&tx)?;
     let cases: Vec<(String, i64)> = tx
         .prepare("SELECT case_id, row FROM caseload ORDER BY row")?
