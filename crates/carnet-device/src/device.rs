@@ -267,7 +267,7 @@ impl Device {
         let mut stored = match kept {
             // Another program (or a sync) wrote it since: read it again.
             Some(kept) if self.store.generation(case)? == Some(kept.generation()) => kept,
-            _ => self.store.load(case)?,
+            _ => self.store.load_to_edit(case)?,
         };
         let ctx = self.ctx();
         let change = stored.file.apply(edit, &ctx)?;

@@ -18,6 +18,7 @@ mod fold;
 mod index;
 mod key;
 mod migrations;
+mod parallel;
 mod review;
 mod store;
 mod team;

@@ -48,6 +48,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "sync outbox rows",
         sql: include_str!("migrations/0006_outbox_rows.sql"),
     },
+    Migration {
+        version: 7,
+        name: "full-text rows per visit",
+        sql: include_str!("migrations/0007_search_rows_per_visit.sql"),
+    },
 ];
 
 /// The schema version this code brings a database to.
@@ -86,7 +91,7 @@ mod tests {
     fn migrations_are_numbered_in_order_and_apply_to_an_empty_database() {
         // In order, each once.
         let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
-        assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7]);
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
         let version: i64 = conn
@@ -112,6 +117,7 @@ mod tests {
             (4, 5_001_456_929_850_153_416),
             (5, 10_397_446_002_358_619_825),
             (6, 1_691_852_236_372_377_432),
+            (7, 17_158_427_157_440_789_154),
         ];
         fn fnv1a(text: &str) -> u64 {
             text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {

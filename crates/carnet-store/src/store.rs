@@ -19,6 +19,7 @@ use crate::fold::fold;
 use crate::index;
 use crate::key::{KdfParams, KeyFile, key_path};
 use crate::migrations;
+use crate::parallel;
 
 type Res<T> = Result<T, StoreError>;
 
@@ -266,7 +267,55 @@ fn open_connection(dir: &Path, key: &[u8; 32], create: bool) -> Res<Connection> 
     // FULL: a commit that returned survives a power cut, not only a crash.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // A save and a received page use a few dozen statements; the default
+    // cache (16) would prepare some of them again every time.
+    conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
+}
+
+/// Builds the full-text rows again from the documents when a migration
+/// asked for it (migration 7 changed what a row holds), in one transaction
+/// that also takes the request away. A document that cannot be read keeps
+/// no rows (it is reported as broken when it is opened).
+fn rebuild_search_if_asked(conn: &mut Connection, writer: Writer) -> Res<()> {
+    let asked: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM search_rebuild)", [], |r| r.get(0))?;
+    if !asked {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Another process may have done it while this one waited for the lock.
+    if !tx.query_row("SELECT EXISTS (SELECT 1 FROM search_rebuild)", [], |r| {
+        r.get::<_, bool>(0)
+    })? {
+        return Ok(());
+    }
+    index::clear_search(&tx)?;
+    let cases: Vec<(String, i64)> = tx
+        .prepare("SELECT case_id, row FROM caseload ORDER BY row")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    // A few hundred documents in memory at a time.
+    for chunk in cases.chunks(256) {
+        let mut parts = Vec::with_capacity(chunk.len());
+        for (key, row) in chunk {
+            parts.push((*row, read_parts(&tx, key)?));
+        }
+        parallel::map_in_order(
+            &parts,
+            |(_, (snapshot, changes))| {
+                CaseFile::load_parts(snapshot, changes.iter().map(Vec::as_slice), writer)
+                    .ok()
+                    .map(|file| file.view())
+            },
+            |i, view| match view {
+                Some(view) => index::write_search_rows(&tx, parts[i].0, &view),
+                None => Ok(()),
+            },
+        )?;
+    }
+    tx.execute("DELETE FROM search_rebuild", [])?;
+    tx.commit()?;
+    Ok(())
 }
 
 impl Store {
@@ -336,6 +385,7 @@ impl Store {
             device_name: identity.2,
         };
         let writer = new_writer(identity.device_id);
+        rebuild_search_if_asked(&mut conn, writer)?;
         let in_team = conn.query_row("SELECT count(*) FROM team", [], |r| r.get::<_, i64>(0))? > 0;
         Ok(Self {
             conn,
@@ -545,13 +595,40 @@ impl Store {
     /// nothing is written. Content that is not of the case file it names is
     /// not an error: its item is [`Received::Refused`] and the others are applied.
     pub fn receive(&mut self, items: &[(CaseId, &[u8])]) -> Res<Vec<Received>> {
+        let writer = self.writer;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut outcomes = Vec::with_capacity(items.len());
-        for (id, bytes) in items {
-            outcomes.push(receive_one(&tx, self.writer, *id, bytes)?);
+        // The first content of a case file new here, with nothing held for
+        // it, is opened and projected on worker threads (most of the cost of
+        // a joining device); everything else, and any content that does not
+        // open complete, goes through `receive_one` in order.
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
+        let mut new_here = Vec::with_capacity(items.len());
+        for (id, _) in items {
+            new_here.push(seen.insert(*id) && !has_document(&tx, *id)? && !has_held(&tx, *id)?);
         }
+        let inputs: Vec<(CaseId, &[u8], bool)> = items
+            .iter()
+            .zip(new_here)
+            .map(|((id, bytes), new)| (*id, *bytes, new))
+            .collect();
+        let mut outcomes = Vec::with_capacity(items.len());
+        parallel::map_in_order(
+            &inputs,
+            |(id, bytes, new)| new.then(|| open_complete(*id, bytes, writer)).flatten(),
+            |i, opened| {
+                let (id, bytes, _) = inputs[i];
+                outcomes.push(match opened {
+                    Some(projection) => {
+                        insert_projected(&tx, &projection, bytes)?;
+                        Received::Applied
+                    }
+                    None => receive_one(&tx, writer, id, bytes)?,
+                });
+                Ok::<(), StoreError>(())
+            },
+        )?;
         tx.commit()?;
         Ok(outcomes)
     }
@@ -635,28 +712,60 @@ impl Store {
     /// # Errors
     /// [`StoreError::CaseNotFound`], [`StoreError::Corrupt`]; database errors.
     pub fn load(&self, id: CaseId) -> Res<StoredCase> {
+        self.read(id, false)
+    }
+
+    /// Reads a case file to edit it, as [`Store::load`] does, with its view
+    /// and the number of conflicts its index rows hold (read in the same
+    /// read transaction as the document: the rows are the projection of
+    /// that very document, written with it). [`Store::save_edit`] then
+    /// writes only the rows the edit changes rather than every row of the
+    /// case file again.
+    ///
+    /// # Errors
+    /// As [`Store::load`].
+    pub fn load_to_edit(&self, id: CaseId) -> Res<StoredCase> {
+        self.read(id, true)
+    }
+
+    fn read(&self, id: CaseId, to_edit: bool) -> Res<StoredCase> {
         // One read transaction: a compaction by another process between
         // reading the snapshot and reading the changes would otherwise hand
         // back a snapshot without the changes folded into the new one.
         let read = self.conn.unchecked_transaction()?;
+        let key = id.to_string();
         let generation: i64 = read
-            .query_row(
-                "SELECT generation FROM documents WHERE case_id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT generation FROM documents WHERE case_id = ?1")?
+            .query_row([&key], |r| r.get(0))
             .optional()?
-            .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
+            .ok_or_else(|| StoreError::CaseNotFound { id: key.clone() })?;
+        let conflicts: Option<i64> = if to_edit {
+            read.prepare_cached("SELECT conflicts FROM caseload WHERE case_id = ?1")?
+                .query_row([&key], |r| r.get(0))
+                .optional()?
+        } else {
+            None
+        };
         let result = read_case(&read, id, self.writer);
         read.finish()?;
         self.documents_read.set(self.documents_read.get() + 1);
         match result {
-            Ok(file) => Ok(StoredCase::new(file, generation)),
+            Ok(file) => {
+                let mut case = StoredCase::new(file, generation);
+                if let Some(conflicts) = conflicts {
+                    case.indexed = Some(Indexed {
+                        view: case.file.view(),
+                        heads: case.file.heads(),
+                        conflicts: usize::try_from(conflicts).unwrap_or(usize::MAX),
+                    });
+                }
+                Ok(case)
+            }
             Err(e) => {
                 if let StoreError::Corrupt { source, .. } = &e {
                     self.conn.execute(
                         "INSERT OR REPLACE INTO broken (case_id, error, seen_ms) VALUES (?1, ?2, ?3)",
-                        params![id.to_string(), source.to_string(), now_ms()],
+                        params![key, source.to_string(), now_ms()],
                     )?;
                 }
                 Err(e)
@@ -768,18 +877,17 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub fn search(&self, query: &str, limit: u32) -> Res<Vec<CaseSummary>> {
-        let Some(fts) = index::match_query(query) else {
+        let words = index::match_words(query);
+        if words.is_empty() {
             return Ok(Vec::new());
-        };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.case_id, c.name, c.commune, c.last_visit, c.visits, c.open_procedures, c.next_task_due,
-                    c.conflicts, c.read_only, c.archived
-             FROM search JOIN caseload c ON c.row = search.rowid
-             WHERE search MATCH ?1
-             ORDER BY bm25(search, 0.0, 10.0, 4.0, 1.0), c.sort_key
-             LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![fts, limit], summary_row)?;
+        }
+        let mut stmt = self.conn.prepare_cached(&index::search_sql(words.len()))?;
+        let args: Vec<&dyn rusqlite::ToSql> = words
+            .iter()
+            .map(|w| w as &dyn rusqlite::ToSql)
+            .chain(std::iter::once(&limit as &dyn rusqlite::ToSql))
+            .collect();
+        let rows = stmt.query_map(args.as_slice(), summary_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
@@ -858,8 +966,8 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        index::clear_search(&tx)?;
         for table in [
-            "search",
             "caseload",
             "visit_index",
             "procedure_index",
@@ -970,18 +1078,23 @@ impl Store {
     }
 }
 
-fn read_case(conn: &Connection, id: CaseId, writer: Writer) -> Res<CaseFile> {
-    let key = id.to_string();
+/// A stored document as it is stored: its snapshot and the changes since.
+fn read_parts(conn: &Connection, key: &str) -> Res<(Vec<u8>, Vec<Vec<u8>>)> {
     let snapshot: Vec<u8> = conn
-        .query_row("SELECT snapshot FROM documents WHERE case_id = ?1", [&key], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT snapshot FROM documents WHERE case_id = ?1")?
+        .query_row([key], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| StoreError::CaseNotFound { id: key.clone() })?;
+        .ok_or_else(|| StoreError::CaseNotFound { id: key.to_owned() })?;
     let mut stmt = conn.prepare_cached("SELECT bytes FROM changes WHERE case_id = ?1 ORDER BY seq")?;
     let changes = stmt
-        .query_map([&key], |r| r.get::<_, Vec<u8>>(0))?
+        .query_map([key], |r| r.get::<_, Vec<u8>>(0))?
         .collect::<Result<Vec<_>, _>>()?;
+    Ok((snapshot, changes))
+}
+
+fn read_case(conn: &Connection, id: CaseId, writer: Writer) -> Res<CaseFile> {
+    let key = id.to_string();
+    let (snapshot, changes) = read_parts(conn, &key)?;
     let file =
         CaseFile::load_parts(&snapshot, changes.iter().map(Vec::as_slice), writer).map_err(|source| {
             StoreError::Corrupt {
@@ -1098,12 +1211,43 @@ fn write_changes(
 
 /// Stores a case file new on this device, as `snapshot`, and indexes it.
 fn insert_document(tx: &Connection, file: &mut CaseFile, snapshot: &[u8]) -> Res<()> {
+    insert_projected(tx, &index::Projection::of(file), snapshot)
+}
+
+/// Stores a case file new on this device, as `snapshot`, with the index
+/// rows of `projection` (made from that very snapshot).
+fn insert_projected(tx: &Connection, projection: &index::Projection, snapshot: &[u8]) -> Res<()> {
     tx.prepare_cached(
         "INSERT INTO documents (case_id, snapshot, generation, updated_ms) VALUES (?1, ?2, 1, ?3)",
     )?
-    .execute(params![file.id().to_string(), snapshot, now_ms()])?;
-    index::project(tx, file)?;
+    .execute(params![projection.view.id.to_string(), snapshot, now_ms()])?;
+    index::write_projection(tx, projection)?;
     Ok(())
+}
+
+/// The projection of received content that opens as a complete case file
+/// of that id (a snapshot, or a case file sent whole), which is then stored
+/// as received; `None` for anything else (`receive_one` decides what
+/// becomes of it). Needs no connection: runs on worker threads.
+fn open_complete(id: CaseId, bytes: &[u8], writer: Writer) -> Option<index::Projection> {
+    let mut file = CaseFile::load(bytes, writer).ok()?;
+    (file.id() == id && file.missing_deps().is_empty()).then(|| index::Projection::of(&mut file))
+}
+
+fn has_document(tx: &Connection, id: CaseId) -> Res<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM documents WHERE case_id = ?1")?
+        .query_row([id.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+fn has_held(tx: &Connection, id: CaseId) -> Res<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM held_changes WHERE case_id = ?1 LIMIT 1")?
+        .query_row([id.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 fn hold(tx: &Connection, key: &str, bytes: &[u8]) -> Res<()> {

@@ -485,7 +485,11 @@ fn reindex_rebuilds_the_same_index() {
     }
     let before = store.caseload(&CaseloadFilter::default()).unwrap();
     store.conn.execute("DELETE FROM caseload", []).unwrap();
-    store.conn.execute("DELETE FROM search", []).unwrap();
+    store
+        .conn
+        .execute_batch("INSERT INTO search (search) VALUES ('delete-all'); DELETE FROM search_rows;")
+        .unwrap();
+    assert!(store.search("alice", 5).unwrap().is_empty());
     assert!(store.caseload(&CaseloadFilter::default()).unwrap().is_empty());
     let report = store.reindex().unwrap();
     assert_eq!(report.indexed, 3);
@@ -571,12 +575,25 @@ fn review_points_keep_each_case_files_heads_and_find_what_changed_since() {
 /// rebuild numbers rows anew).
 fn index_rows(store: &Store, id: CaseId) -> Vec<String> {
     let key = id.to_string();
+    // Merging the full-text index's segments drops the words of deleted rows.
+    store
+        .conn
+        .execute_batch(
+            "INSERT INTO search (search) VALUES ('optimize');
+             CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, search, instance);",
+        )
+        .unwrap();
     let mut rows = Vec::new();
     for sql in [
         "SELECT name, sort_key, commune, commune_key, last_visit, visits, open_procedures, next_task_due,
                 conflicts, read_only, archived FROM caseload WHERE case_id = ?1",
-        "SELECT s.case_id, s.name, s.commune, s.notes FROM search s JOIN caseload c ON c.row = s.rowid
-         WHERE c.case_id = ?1",
+        // The full-text rows by the visit each holds (NULL: the case file's
+        // own), each with its words, their columns and positions.
+        "SELECT r.visit_id, group_concat(t.term || ':' || t.col || ':' || t.offset, ' '
+                                         ORDER BY t.col, t.offset)
+         FROM search_rows r JOIN temp.search_terms t ON t.doc = r.row
+         WHERE r.row >> 20 = (SELECT row FROM caseload WHERE case_id = ?1)
+         GROUP BY r.row ORDER BY r.visit_id",
         "SELECT visit_id, at, worker, archived FROM visit_index WHERE case_id = ?1 ORDER BY visit_id",
         "SELECT procedure_id, agency, what, status, due FROM procedure_index WHERE case_id = ?1
          ORDER BY procedure_id",
@@ -828,4 +845,190 @@ fn an_edit_writes_only_the_index_rows_it_changes_and_they_match_a_rebuild() {
         store.search("insalubre", 5).unwrap().is_empty(),
         "its visit is archived"
     );
+}
+
+#[test]
+fn a_search_finds_a_case_file_whose_words_are_in_different_visits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let mut roux = add_person(&mut store, "Hélène Roux", "Felletin");
+    let mut petit = add_person(&mut store, "Bernard Petit", "Aubusson");
+    let mut faure = add_person(&mut store, "Chloé Faure", "Felletin");
+    edit(
+        &mut store,
+        &mut roux,
+        visit("2026-05-01T10:00", "Chauffage en panne."),
+    );
+    edit(
+        &mut store,
+        &mut roux,
+        visit("2026-05-08T10:00", "Rendez-vous chez le dentiste."),
+    );
+    edit(
+        &mut store,
+        &mut petit,
+        visit("2026-05-02T10:00", "Chauffage réparé."),
+    );
+    edit(
+        &mut store,
+        &mut faure,
+        visit("2026-05-03T10:00", "Dentiste lundi."),
+    );
+    edit(
+        &mut store,
+        &mut faure,
+        visit("2026-05-04T10:00", "Dentiste encore, chauffe-eau."),
+    );
+    let names = |store: &Store, q: &str| {
+        store
+            .search(q, 20)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect::<Vec<_>>()
+    };
+    // Each word in another visit of the same case file: found, once.
+    assert_eq!(names(&store, "chauffage dentiste"), ["Hélène Roux"]);
+    assert_eq!(names(&store, "DENT chauff"), ["Chloé Faure", "Hélène Roux"]);
+    // A word of the case file's own fields and one of a visit.
+    assert_eq!(names(&store, "felletin chauffage"), ["Hélène Roux"]);
+    assert_eq!(names(&store, "aubusson dentiste"), Vec::<String>::new());
+    // One word missing from every row of a case file: not found.
+    assert_eq!(names(&store, "chauffage lundi"), Vec::<String>::new());
+    // Each case file once, whatever the number of its rows that match; a
+    // name weighs more than a note.
+    assert_eq!(names(&store, "dentiste"), ["Chloé Faure", "Hélène Roux"]);
+    edit(
+        &mut store,
+        &mut petit,
+        Edit::UpdatePerson(carnet_core::PersonPatch {
+            name: Some("Bernard Dentiste".into()),
+            ..Default::default()
+        }),
+    );
+    assert_eq!(
+        names(&store, "dentiste"),
+        ["Bernard Dentiste", "Chloé Faure", "Hélène Roux"]
+    );
+    assert_eq!(store.search("dentiste", 1).unwrap().len(), 1, "the limit holds");
+    // An archived visit's note is not searched any more, and is again once back.
+    let dentist_visit = roux.file.view().visits[1].id;
+    edit(
+        &mut store,
+        &mut roux,
+        Edit::ArchiveVisit {
+            id: dentist_visit,
+            archived: true,
+        },
+    );
+    assert_eq!(names(&store, "chauffage dentiste"), ["Bernard Dentiste"]);
+    edit(
+        &mut store,
+        &mut roux,
+        Edit::ArchiveVisit {
+            id: dentist_visit,
+            archived: false,
+        },
+    );
+    assert_eq!(
+        names(&store, "chauffage dentiste"),
+        ["Bernard Dentiste", "Hélène Roux"]
+    );
+    // A note edited: its old words go, its new ones come.
+    edit(
+        &mut store,
+        &mut roux,
+        Edit::EditVisit {
+            id: dentist_visit,
+            patch: VisitPatch {
+                note: Some("Rendez-vous chez l'ophtalmologiste.".into()),
+                ..VisitPatch::default()
+            },
+        },
+    );
+    assert_eq!(names(&store, "chauffage dentiste"), ["Bernard Dentiste"]);
+    assert_eq!(names(&store, "chauffage ophtalmo"), ["Hélène Roux"]);
+    // The same after a rebuild.
+    store.reindex().unwrap();
+    assert_eq!(names(&store, "chauffage ophtalmo"), ["Hélène Roux"]);
+    assert_eq!(names(&store, "DENT chauff"), ["Bernard Dentiste", "Chloé Faure"]);
+}
+
+#[test]
+fn a_notebook_from_before_the_rows_per_visit_gets_its_full_text_rows_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let mut roux = add_person(&mut store, "Hélène Roux", "Felletin");
+    edit(
+        &mut store,
+        &mut roux,
+        visit("2026-05-01T10:00", "Chauffage en panne."),
+    );
+    edit(
+        &mut store,
+        &mut roux,
+        visit("2026-05-08T10:00", "Rendez-vous chez le dentiste."),
+    );
+    add_person(&mut store, "Bernard Petit", "Aubusson");
+    let id = roux.file.id();
+    let rows = index_rows(&store, id);
+    // Back to the full-text table of migration 6, one row per case file.
+    store
+        .conn
+        .execute_batch(
+            "DROP TABLE search; DROP TABLE search_rows; DROP TABLE search_rebuild;
+             DROP TABLE temp.search_terms;
+             CREATE VIRTUAL TABLE search USING fts5 (case_id UNINDEXED, name, commune, notes,
+                                                    tokenize = 'unicode61 remove_diacritics 2');
+             INSERT INTO search (rowid, case_id, name, commune, notes)
+                 SELECT row, case_id, name, commune, 'chauffage dentiste' FROM caseload;
+             PRAGMA user_version = 6;",
+        )
+        .unwrap();
+    drop(store);
+    let store = Store::open(dir.path(), PASS).unwrap();
+    let rebuilt: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM search_rebuild", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rebuilt, 0, "the request to rebuild is gone with the rebuild");
+    assert_eq!(index_rows(&store, id), rows);
+    let found = store.search("chauffage dentiste", 5).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, id);
+    assert_eq!(store.search("bernard", 5).unwrap().len(), 1);
+}
+
+#[test]
+fn a_case_file_read_to_edit_is_saved_writing_only_the_rows_the_edit_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let mut ids = Vec::new();
+    for name in ["Hélène Roux", "Bernard Petit"] {
+        let mut case = add_person(&mut store, name, "Felletin");
+        for day in 1..=30 {
+            edit(
+                &mut store,
+                &mut case,
+                visit(&format!("2026-04-{day:02}T10:00"), "passage"),
+            );
+        }
+        ids.push(case.file.id());
+    }
+    // Each edit reads its case file again, as a device editing one case
+    // file after another does.
+    for (i, id) in ids.iter().cycle().take(6).enumerate() {
+        let mut case = store.load_to_edit(*id).unwrap();
+        let one = visit("2026-05-02T10:00", &format!("logement insalubre {i}"));
+        let change = case.file.apply(&one, &ctx("Anne")).unwrap();
+        let before = store.conn.total_changes();
+        let view = store.save_edit(&mut case, change, &one).unwrap();
+        let written = store.conn.total_changes() - before;
+        assert_eq!(view, case.file.view());
+        assert!(written <= 20, "wrote {written} rows");
+        let rows = index_rows(&store, *id);
+        store.reindex().unwrap();
+        assert_eq!(index_rows(&store, *id), rows);
+    }
+    assert_eq!(store.search("insalubre 5", 5).unwrap()[0].id, ids[1]);
 }
