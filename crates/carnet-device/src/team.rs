@@ -827,6 +827,19 @@ type Bundle = Vec<(Uuid, Vec<u8>)>;
 /// entry compresses them together; a case file alone in its entry keeps its
 /// changes as stored (Automerge compressed them already).
 fn bundles(by_case: BTreeMap<String, Vec<u8>>) -> Res<Vec<Bundle>> {
+    let cases = by_case
+        .into_iter()
+        .map(|(case, stored)| {
+            let doc: Uuid = case
+                .parse()
+                .map_err(|_| DeviceError::Input("a queued change names no case file".into()))?;
+            Ok((doc, stored))
+        })
+        .collect::<Res<Vec<(Uuid, Vec<u8>)>>>()?;
+    if cases.len() == 1 {
+        // The most common sync (one case file changed): nothing to inflate.
+        return Ok(vec![cases]);
+    }
     let mut out = Vec::new();
     // Each part with its changes as stored and uncompressed.
     let mut current: Vec<(Uuid, Vec<u8>, Vec<u8>)> = Vec::new();
@@ -838,10 +851,7 @@ fn bundles(by_case: BTreeMap<String, Vec<u8>>) -> Res<Vec<Bundle>> {
             out.push(current.drain(..).map(|(doc, _, plain)| (doc, plain)).collect());
         }
     };
-    for (case, stored) in by_case {
-        let doc: Uuid = case
-            .parse()
-            .map_err(|_| DeviceError::Input("a queued change names no case file".into()))?;
+    for (doc, stored) in cases {
         let plain = carnet_core::uncompressed_changes(&stored)?;
         if size + plain.len() > BUNDLE_BYTES || current.len() == carnet_protocol::MAX_ENTRY_DOCS {
             flush(&mut current);
