@@ -26,6 +26,7 @@ pub(crate) fn remove(conn: &Connection, id: CaseId) -> Result<(), StoreError> {
         "procedure_index",
         "task_index",
         "conflict_index",
+        "unchecked",
     ] {
         conn.prepare_cached(&format!("DELETE FROM {table} WHERE case_id = ?1"))?
             .execute([&key])?;

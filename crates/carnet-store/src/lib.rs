@@ -20,6 +20,7 @@ mod key;
 mod migrations;
 mod parallel;
 mod review;
+mod snapshot;
 mod store;
 mod team;
 
@@ -27,7 +28,7 @@ pub use error::StoreError;
 pub use fold::fold;
 pub use key::KdfParams;
 pub use store::{
-    BrokenCase, COMPACT_AFTER_BYTES, COMPACT_AFTER_CHANGES, CaseSummary, CaseloadFilter, ConflictSummary,
-    DeviceIdentity, DueTask, Received, ReindexReport, Store, StoredCase, StoredParts,
+    BrokenCase, COMPACT_AFTER_BYTES, COMPACT_AFTER_CHANGES, CaseSummary, CaseloadFilter, CheckReport,
+    ConflictSummary, DeviceIdentity, DueTask, Received, ReindexReport, Store, StoredCase, StoredParts,
 };
 pub use team::{OutboxUpdate, OutgoingChange, SyncRecord, TeamDevice, TeamRecord};

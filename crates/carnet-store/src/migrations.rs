@@ -53,6 +53,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "full-text rows per visit",
         sql: include_str!("migrations/0007_search_rows_per_visit.sql"),
     },
+    Migration {
+        version: 8,
+        name: "index rows taken from snapshots",
+        sql: include_str!("migrations/0008_unchecked_rows.sql"),
+    },
 ];
 
 /// The schema version this code brings a database to.
@@ -91,7 +96,7 @@ mod tests {
     fn migrations_are_numbered_in_order_and_apply_to_an_empty_database() {
         // In order, each once.
         let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
-        assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8]);
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
         let version: i64 = conn
@@ -118,6 +123,7 @@ mod tests {
             (5, 10_397_446_002_358_619_825),
             (6, 1_691_852_236_372_377_432),
             (7, 17_158_427_157_440_789_154),
+            (8, 18_335_535_945_606_975_965),
         ];
         fn fnv1a(text: &str) -> u64 {
             text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {

@@ -20,6 +20,7 @@ use crate::index;
 use crate::key::{KdfParams, KeyFile, key_path};
 use crate::migrations;
 use crate::parallel;
+use crate::snapshot;
 
 type Res<T> = Result<T, StoreError>;
 
@@ -138,6 +139,25 @@ pub struct ReindexReport {
     pub indexed: usize,
     /// Case files that could not be read.
     pub broken: Vec<BrokenCase>,
+}
+
+/// What a check of index rows taken from snapshots did ([`Store::check_received`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckReport {
+    /// Case files checked (their rows now projected here).
+    pub checked: usize,
+    /// Case files whose document could not be read.
+    pub broken: Vec<BrokenCase>,
+    /// Case files left to check.
+    pub left: u64,
+}
+
+/// Content received for a case file: changes or a saved document, and the
+/// index rows a snapshot carried with it.
+struct Incoming<'a> {
+    id: CaseId,
+    bytes: &'a [u8],
+    rows: Option<snapshot::Rows<'a>>,
 }
 
 /// How a document is stored right now.
@@ -595,42 +615,179 @@ impl Store {
     /// nothing is written. Content that is not of the case file it names is
     /// not an error: its item is [`Received::Refused`] and the others are applied.
     pub fn receive(&mut self, items: &[(CaseId, &[u8])]) -> Res<Vec<Received>> {
+        let incoming: Vec<Incoming<'_>> = items
+            .iter()
+            .map(|(id, bytes)| Incoming {
+                id: *id,
+                bytes,
+                rows: None,
+            })
+            .collect();
+        self.receive_incoming(&incoming)
+    }
+
+    /// Applies snapshots received from the team's hub ([`Store::snapshot`]
+    /// made them), as [`Store::receive`] applies content. A case file new
+    /// here whose snapshot carries index rows of this version's format is
+    /// stored with those rows, without loading its document: it is then
+    /// unchecked until [`Store::check_received`] loads it. Any other
+    /// snapshot (one saved before snapshots carried rows, rows of another
+    /// format, a case file already here) is applied as content.
+    ///
+    /// # Errors
+    /// As [`Store::receive`]. A snapshot cut short is refused.
+    pub fn receive_snapshots(&mut self, items: &[(CaseId, &[u8])]) -> Res<Vec<Received>> {
+        let mut refused = Vec::new();
+        let mut incoming = Vec::with_capacity(items.len());
+        for (i, (id, content)) in items.iter().enumerate() {
+            match snapshot::parts(content) {
+                Ok(parts) => incoming.push(Incoming {
+                    id: *id,
+                    bytes: parts.document,
+                    rows: parts.rows,
+                }),
+                Err(reason) => refused.push((i, Received::Refused(reason))),
+            }
+        }
+        let mut outcomes = self.receive_incoming(&incoming)?;
+        for (i, outcome) in refused {
+            outcomes.insert(i, outcome);
+        }
+        Ok(outcomes)
+    }
+
+    fn receive_incoming(&mut self, items: &[Incoming<'_>]) -> Res<Vec<Received>> {
         let writer = self.writer;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         // The first content of a case file new here, with nothing held for
         // it, is opened and projected on worker threads (most of the cost of
-        // a joining device); everything else, and any content that does not
-        // open complete, goes through `receive_one` in order.
+        // a joining device), or its carried rows unpacked; everything else,
+        // and any content that does not open complete, goes through
+        // `receive_one` in order.
         let mut seen = std::collections::HashSet::with_capacity(items.len());
         let mut new_here = Vec::with_capacity(items.len());
-        for (id, _) in items {
-            new_here.push(seen.insert(*id) && !has_document(&tx, *id)? && !has_held(&tx, *id)?);
+        for item in items {
+            new_here.push(seen.insert(item.id) && !has_document(&tx, item.id)? && !has_held(&tx, item.id)?);
         }
-        let inputs: Vec<(CaseId, &[u8], bool)> = items
-            .iter()
-            .zip(new_here)
-            .map(|((id, bytes), new)| (*id, *bytes, new))
-            .collect();
+        let inputs: Vec<(&Incoming<'_>, bool)> = items.iter().zip(new_here).collect();
         let mut outcomes = Vec::with_capacity(items.len());
         parallel::map_in_order(
             &inputs,
-            |(id, bytes, new)| new.then(|| open_complete(*id, bytes, writer)).flatten(),
+            |(item, new)| {
+                if !new {
+                    return None;
+                }
+                match item.rows.as_ref().and_then(|rows| rows.projection(item.id)) {
+                    Some(carried) => Some((carried, false)),
+                    None => open_complete(item.id, item.bytes, writer).map(|p| (p, true)),
+                }
+            },
             |i, opened| {
-                let (id, bytes, _) = inputs[i];
+                let item = inputs[i].0;
                 outcomes.push(match opened {
-                    Some(projection) => {
-                        insert_projected(&tx, &projection, bytes)?;
+                    Some((projection, checked)) => {
+                        insert_projected(&tx, &projection, item.bytes)?;
+                        if !checked {
+                            tx.prepare_cached("INSERT INTO unchecked (case_id) VALUES (?1)")?
+                                .execute([item.id.to_string()])?;
+                        }
                         Received::Applied
                     }
-                    None => receive_one(&tx, writer, id, bytes)?,
+                    None => receive_one(&tx, writer, item.id, item.bytes)?,
                 });
                 Ok::<(), StoreError>(())
             },
         )?;
         tx.commit()?;
         Ok(outcomes)
+    }
+
+    /// A snapshot of a case file to send to the team's hub: the saved
+    /// document, with the index rows projected from it so a device joining
+    /// the team need not load it ([`Store::receive_snapshots`]).
+    ///
+    /// # Errors
+    /// As [`Store::load`].
+    pub fn snapshot(&self, id: CaseId) -> Res<Vec<u8>> {
+        let mut file = self.load(id)?.file;
+        let document = file.save();
+        let projection = index::Projection::of(&mut file);
+        Ok(snapshot::encode(&document, &projection).unwrap_or(document))
+    }
+
+    /// How many case files have index rows taken from a snapshot, not
+    /// checked against their document yet.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn unchecked_count(&self) -> Res<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM unchecked", [], |r| r.get(0))?)
+    }
+
+    /// Checks up to `limit` case files whose index rows were taken from a
+    /// snapshot: loads each document (on worker threads) and writes its
+    /// rows as projected here, in one transaction. A document that cannot
+    /// be read is recorded as broken and its rows are taken out.
+    ///
+    /// # Errors
+    /// Database errors; then nothing is written.
+    pub fn check_received(&mut self, limit: u32) -> Res<CheckReport> {
+        let writer = self.writer;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ids: Vec<String> = tx
+            .prepare_cached("SELECT case_id FROM unchecked ORDER BY case_id LIMIT ?1")?
+            .query_map([limit], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut stored = Vec::with_capacity(ids.len());
+        for key in &ids {
+            let (snapshot, changes) = read_parts(&tx, key)?;
+            stored.push((key.parse::<CaseId>()?, snapshot, changes));
+        }
+        let mut report = CheckReport::default();
+        parallel::map_in_order(
+            &stored,
+            |(id, snapshot, changes)| {
+                let file = CaseFile::load_parts(snapshot, changes.iter().map(Vec::as_slice), writer)
+                    .and_then(|file| {
+                        if file.id() == *id {
+                            Ok(file)
+                        } else {
+                            Err(carnet_core::CoreError::NotACaseFile {
+                                reason: "it is stored under another id".into(),
+                            })
+                        }
+                    });
+                file.map(|mut file| index::Projection::of(&mut file))
+            },
+            |i, projected| {
+                let id = stored[i].0;
+                match projected {
+                    Ok(projection) => index::write_projection(&tx, &projection)?,
+                    Err(source) => {
+                        index::remove(&tx, id)?;
+                        tx.execute(
+                            "INSERT OR REPLACE INTO broken (case_id, error, seen_ms) VALUES (?1, ?2, ?3)",
+                            params![id.to_string(), source.to_string(), now_ms()],
+                        )?;
+                        report.broken.push(BrokenCase {
+                            id: id.to_string(),
+                            error: source.to_string(),
+                        });
+                    }
+                }
+                report.checked += 1;
+                Ok::<(), StoreError>(())
+            },
+        )?;
+        report.left = tx.query_row("SELECT count(*) FROM unchecked", [], |r| r.get(0))?;
+        tx.commit()?;
+        Ok(report)
     }
 
     /// Folds a document's changes into a new snapshot now.
@@ -739,10 +896,15 @@ impl Store {
             .query_row([&key], |r| r.get(0))
             .optional()?
             .ok_or_else(|| StoreError::CaseNotFound { id: key.clone() })?;
+        // Rows taken from a snapshot and not checked yet may not be this
+        // document's projection: the first save then writes them in full.
         let conflicts: Option<i64> = if to_edit {
-            read.prepare_cached("SELECT conflicts FROM caseload WHERE case_id = ?1")?
-                .query_row([&key], |r| r.get(0))
-                .optional()?
+            read.prepare_cached(
+                "SELECT conflicts FROM caseload WHERE case_id = ?1
+                   AND NOT EXISTS (SELECT 1 FROM unchecked WHERE case_id = ?1)",
+            )?
+            .query_row([&key], |r| r.get(0))
+            .optional()?
         } else {
             None
         };
@@ -974,6 +1136,7 @@ impl Store {
             "task_index",
             "conflict_index",
             "broken",
+            "unchecked",
         ] {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }

@@ -977,7 +977,7 @@ fn a_notebook_from_before_the_rows_per_visit_gets_its_full_text_rows_on_open() {
         .conn
         .execute_batch(
             "DROP TABLE search; DROP TABLE search_rows; DROP TABLE search_rebuild;
-             DROP TABLE temp.search_terms;
+             DROP TABLE temp.search_terms; DROP TABLE unchecked;
              CREATE VIRTUAL TABLE search USING fts5 (case_id UNINDEXED, name, commune, notes,
                                                     tokenize = 'unicode61 remove_diacritics 2');
              INSERT INTO search (rowid, case_id, name, commune, notes)
@@ -1031,4 +1031,156 @@ fn a_case_file_read_to_edit_is_saved_writing_only_the_rows_the_edit_changes() {
         assert_eq!(index_rows(&store, *id), rows);
     }
     assert_eq!(store.search("insalubre 5", 5).unwrap()[0].id, ids[1]);
+}
+
+/// A store with two case files (one with a visit and a task), and the
+/// snapshots it sends of them.
+fn snapshots_of_two(dir: &Path) -> (Store, Vec<(CaseId, Vec<u8>)>) {
+    let mut a = new_store(dir, "Anne");
+    let mut first = add_person(&mut a, "Hélène Roux", "Felletin");
+    edit(
+        &mut a,
+        &mut first,
+        visit("2026-05-02T10:00", "logement insalubre"),
+    );
+    edit(
+        &mut a,
+        &mut first,
+        Edit::AddTask(NewTask {
+            id: carnet_core::TaskId::random(),
+            title: "rappeler la CAF".into(),
+            due: Some(Day::parse("2026-06-01").unwrap()),
+            assignee: "Anne".into(),
+        }),
+    );
+    let second = add_person(&mut a, "Bernard Petit", "Aubusson");
+    let sent = [first.file.id(), second.file.id()]
+        .into_iter()
+        .map(|id| (id, a.snapshot(id).unwrap()))
+        .collect();
+    (a, sent)
+}
+
+fn borrowed(items: &[(CaseId, Vec<u8>)]) -> Vec<(CaseId, &[u8])> {
+    items.iter().map(|(id, b)| (*id, b.as_slice())).collect()
+}
+
+#[test]
+fn rows_carried_by_snapshots_are_written_without_loading_then_checked() {
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, sent) = snapshots_of_two(dir_a.path());
+    let mut b = new_store(dir_b.path(), "Bruno");
+    let outcomes = b.receive_snapshots(&borrowed(&sent)).unwrap();
+    assert_eq!(outcomes, vec![Received::Applied; 2]);
+    assert_eq!(b.unchecked_count().unwrap(), 2);
+    for (id, content) in &sent {
+        // The rows are the sender's, and the document is stored as carried.
+        assert_eq!(index_rows(&b, *id), index_rows(&a, *id));
+        let document = crate::snapshot::parts(content).unwrap().document.to_vec();
+        assert_eq!(b.stored_parts(*id).unwrap().snapshot_bytes, document.len() as i64);
+        assert_eq!(
+            b.load(*id).unwrap().file.heads(),
+            a.load(*id).unwrap().file.heads()
+        );
+    }
+    assert_eq!(b.search("insalubre", 5).unwrap().len(), 1);
+    assert_eq!(b.tasks_due(&Day::parse("2026-06-30").unwrap()).unwrap().len(), 1);
+    let report = b.check_received(1).unwrap();
+    assert_eq!((report.checked, report.broken.len(), report.left), (1, 0, 1));
+    let report = b.check_received(10).unwrap();
+    assert_eq!((report.checked, report.left), (1, 0));
+    assert_eq!(b.unchecked_count().unwrap(), 0);
+    for (id, _) in &sent {
+        assert_eq!(index_rows(&b, *id), index_rows(&a, *id));
+    }
+    assert_eq!(b.check_received(10).unwrap(), CheckReport::default());
+}
+
+#[test]
+fn rows_that_do_not_match_their_document_are_replaced_when_checked() {
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, sent) = snapshots_of_two(dir_a.path());
+    let (first, second) = (sent[0].0, sent[1].0);
+    let mut b = new_store(dir_b.path(), "Bruno");
+    // Rows that say another name than the document, and rows carried with
+    // bytes that are not a document.
+    let mut lying = crate::index::Projection::of(&mut a.load(first).unwrap().file);
+    lying.view.person.name = "Quelqu'un d'autre".into();
+    let document = a.load(first).unwrap().file.save();
+    let projection = crate::index::Projection::of(&mut a.load(second).unwrap().file);
+    let items = [
+        (first, crate::snapshot::encode(&document, &lying).unwrap()),
+        (
+            second,
+            crate::snapshot::encode(b"\x85\x6f\x4a\x83 damaged", &projection).unwrap(),
+        ),
+    ];
+    assert_eq!(
+        b.receive_snapshots(&borrowed(&items)).unwrap(),
+        vec![Received::Applied; 2]
+    );
+    let names = |b: &Store| -> Vec<String> {
+        b.caseload(&CaseloadFilter::default())
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
+    };
+    // Most recently visited first: the rows are taken as carried.
+    assert_eq!(names(&b), ["Quelqu'un d'autre", "Bernard Petit"]);
+    let report = b.check_received(10).unwrap();
+    assert_eq!(report.checked, 2);
+    assert_eq!(report.broken.len(), 1);
+    assert_eq!(report.broken[0].id, second.to_string());
+    assert_eq!(names(&b), ["Hélène Roux"]);
+    assert_eq!(index_rows(&b, first), index_rows(&a, first));
+    assert_eq!(b.broken().unwrap().len(), 1);
+    assert_eq!(b.unchecked_count().unwrap(), 0);
+}
+
+#[test]
+fn snapshots_without_usable_rows_are_loaded_and_a_cut_one_is_refused() {
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, sent) = snapshots_of_two(dir_a.path());
+    let (first, second) = (sent[0].0, sent[1].0);
+    let mut b = new_store(dir_b.path(), "Bruno");
+    // A bare document (what snapshots held before they carried rows), rows
+    // of another format, and a snapshot cut short.
+    let bare = a.document_bytes(first).unwrap();
+    let mut other_format = sent[1].1.clone();
+    other_format[4..8].copy_from_slice(&(crate::snapshot::ROWS_FORMAT + 1).to_be_bytes());
+    let cut = sent[0].1[..10].to_vec();
+    let items = [(first, bare), (first, cut), (second, other_format)];
+    let outcomes = b.receive_snapshots(&borrowed(&items)).unwrap();
+    assert_eq!(outcomes[0], Received::Applied);
+    assert!(
+        matches!(&outcomes[1], Received::Refused(r) if r.contains("cut short")),
+        "{outcomes:?}"
+    );
+    assert_eq!(outcomes[2], Received::Applied);
+    assert_eq!(b.unchecked_count().unwrap(), 0, "both were loaded");
+    for id in [first, second] {
+        assert_eq!(index_rows(&b, id), index_rows(&a, id));
+    }
+}
+
+#[test]
+fn the_first_edit_of_an_unchecked_case_file_writes_all_its_rows() {
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, sent) = snapshots_of_two(dir_a.path());
+    let first = sent[0].0;
+    let mut b = new_store(dir_b.path(), "Bruno");
+    let mut lying = crate::index::Projection::of(&mut a.load(first).unwrap().file);
+    lying.view.person.commune = "Ailleurs".into();
+    let content = crate::snapshot::encode(&a.document_bytes(first).unwrap(), &lying).unwrap();
+    b.receive_snapshots(&[(first, &content)]).unwrap();
+    let mut case = b.load_to_edit(first).unwrap();
+    let one = visit("2026-05-03T10:00", "deuxième passage");
+    let change = case.file.apply(&one, &ctx("Bruno")).unwrap();
+    b.save_edit(&mut case, change, &one).unwrap();
+    assert_eq!(b.unchecked_count().unwrap(), 0);
+    let rows = index_rows(&b, first);
+    assert!(!format!("{rows:?}").contains("Ailleurs"));
+    b.reindex().unwrap();
+    assert_eq!(index_rows(&b, first), rows);
 }
