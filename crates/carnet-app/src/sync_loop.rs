@@ -15,6 +15,9 @@ use zeroize::Zeroizing;
 
 /// How often the loop syncs when all goes well.
 const EVERY: Duration = Duration::from_secs(60);
+/// How soon the loop syncs again while case files received with the
+/// team's snapshots are left to check (each sync checks for two seconds).
+const CHECKING: Duration = Duration::from_secs(5);
 /// The longest wait after repeated failures.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
@@ -179,9 +182,9 @@ fn run(dir: &Path, receiver: &Receiver<Message>, line: &Shared) {
         let status = device.sync_status().ok();
         let pending = status.as_ref().map_or(0, |s| s.pending);
         match result {
-            Ok(_) => {
+            Ok(report) => {
                 failures = 0;
-                wait = EVERY;
+                wait = if report.unchecked > 0 { CHECKING } else { EVERY };
                 set(line, |l| {
                     *l = SyncLine {
                         state: "up_to_date".into(),

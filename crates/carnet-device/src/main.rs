@@ -1674,6 +1674,12 @@ fn sync_text(report: &carnet_device::SyncReport) -> String {
     for r in &report.rejected {
         text.push_str(&format!("\nrefused {r}"));
     }
+    if report.checked > 0 || report.unchecked > 0 {
+        text.push_str(&format!(
+            "\nchecked {} case file(s) received with the team's snapshots, {} left",
+            report.checked, report.unchecked
+        ));
+    }
     text
 }
 

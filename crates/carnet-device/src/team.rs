@@ -11,7 +11,7 @@ use carnet_protocol::{
     DeviceList, DevicePublicKeys, DeviceSecretKeys, Invite, Request, Response, Role, SignedRequest, TeamKey,
     decode, encode, invite_id, unwrap_with_code, v2, wrap_with_code,
 };
-use carnet_store::{OutboxUpdate, Received, SyncRecord, TeamDevice, TeamRecord};
+use carnet_store::{CheckReport, OutboxUpdate, Received, SyncRecord, TeamDevice, TeamRecord};
 use carnet_sync::{Checkpoint, Effect, EngineState, Membership, RosterEntry, SyncEngine, TransportError};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,13 @@ const MAX_EXCHANGES: usize = 1_000;
 /// were seen for it since the last one, so a device joining later starts
 /// from snapshots and a short tail instead of the whole log.
 const SNAPSHOT_AFTER: u32 = 16;
+/// How long one `sync` spends at most checking case files whose index rows
+/// came with a snapshot (a joining device's 10,000 take a few minutes of
+/// syncs; the tablet syncs again soon while some are left).
+const CHECK_BUDGET: Duration = Duration::from_secs(2);
+/// Case files checked in one transaction, so a save made meanwhile waits
+/// a fraction of a second at most.
+const CHECK_BATCH: u32 = 50;
 /// At most this many snapshots sent by one `sync`, to keep it short.
 const SNAPSHOTS_PER_SYNC: u32 = 20;
 /// The changes of several case files go into one entry, compressed together,
@@ -143,6 +150,11 @@ pub struct SyncReport {
     pub pending: usize,
     /// Snapshots of long-lived documents sent to the hub.
     pub snapshots: usize,
+    /// Case files whose index rows came with a snapshot, checked against
+    /// their document by this sync (for two seconds at most).
+    pub checked: usize,
+    /// Case files of that kind left to check.
+    pub unchecked: u64,
 }
 
 /// The sync status line.
@@ -346,7 +358,8 @@ impl Device {
             other => return Err(unexpected(&other)),
         };
         let opened = unwrap_with_code(code, &id, &wrapped).map_err(protocol)?;
-        let secret: InviteSecret = decode(&opened).map_err(protocol)?;
+        // Made by the lead's device, perhaps before an update.
+        let secret: InviteSecret = carnet_protocol::decode_saved(&opened).map_err(protocol)?;
         let record = TeamRecord {
             team_id: team.to_string(),
             hub_url: hub_url.to_owned(),
@@ -404,7 +417,7 @@ impl Device {
             }
             // One transaction per page of snapshots.
             if let Some(reason) = self
-                .apply_documents(membership.team, &page)?
+                .apply_documents(membership.team, &page, true)?
                 .into_iter()
                 .flatten()
                 .next()
@@ -542,14 +555,35 @@ impl Device {
     /// [`DeviceError::Sync`] when the hub cannot be reached or refuses (work
     /// stays queued); store errors.
     pub fn sync(&mut self, transport: &mut dyn Transport) -> Res<SyncReport> {
-        let result = self.sync_log(transport);
+        let mut result = self.sync_log(transport);
         if let Err(DeviceError::Sync { message, .. }) = &result {
             let mut record = self.store().sync_record()?;
             record.last_error = Some(message.clone());
             self.store_mut()
                 .save_sync_record(&record, OutboxUpdate::default())?;
         }
+        // Local work, done online or not.
+        let (checked, unchecked) = self.check_for(CHECK_BUDGET)?;
+        if let Ok(report) = &mut result {
+            report.checked = checked;
+            report.unchecked = unchecked;
+        }
         result
+    }
+
+    /// Checks case files whose index rows came with a snapshot, a batch at
+    /// a time, until none is left or `budget` has passed. Returns how many
+    /// were checked and how many are left.
+    fn check_for(&mut self, budget: Duration) -> Res<(usize, u64)> {
+        let started = std::time::Instant::now();
+        let mut checked = 0;
+        let mut left = self.store().unchecked_count()?;
+        while left > 0 && started.elapsed() < budget {
+            let report = self.check_received(CHECK_BATCH)?;
+            checked += report.checked;
+            left = report.left;
+        }
+        Ok((checked, left))
     }
 
     fn sync_log(&mut self, transport: &mut dyn Transport) -> Res<SyncReport> {
@@ -656,7 +690,8 @@ impl Device {
                         // Content that decrypts but is not a change of that case file
                         // is refused like a bad entry; the log goes on past it.
                         // Anything else (a full disk…) stops before the cursor moves.
-                        let outcomes = self.apply_documents(membership.team, &std::mem::take(&mut page))?;
+                        let outcomes =
+                            self.apply_documents(membership.team, &std::mem::take(&mut page), false)?;
                         for (seq, outcome) in std::mem::take(&mut page_seqs).into_iter().zip(outcomes) {
                             match outcome {
                                 None => report.applied += 1,
@@ -740,7 +775,7 @@ impl Device {
                 if !self.store().contains(id)? {
                     continue;
                 }
-                self.store().load(id)?.file.save()
+                self.store().snapshot(id)?
             };
             let entry = membership.seal(doc, &content, random::<40>()).map_err(protocol)?;
             let request = Request::PutSnapshot(carnet_protocol::Snapshot {
@@ -760,13 +795,19 @@ impl Device {
 
     /// Applies content received for documents of the team, in order: the
     /// roster (whose document id is the team id) at once, the case files
-    /// together in one store transaction. Returns, for each item, `None`
+    /// together in one store transaction (as snapshots, which may carry
+    /// their index rows, when `snapshots`). Returns, for each item, `None`
     /// when it was applied (or held until what it needs arrives) or why it
     /// was refused.
     ///
     /// # Errors
     /// Store errors (then no case file of the batch was written).
-    fn apply_documents(&mut self, team: Uuid, items: &[(Uuid, Vec<u8>)]) -> Res<Vec<Option<String>>> {
+    fn apply_documents(
+        &mut self,
+        team: Uuid,
+        items: &[(Uuid, Vec<u8>)],
+        snapshots: bool,
+    ) -> Res<Vec<Option<String>>> {
         let mut outcomes = vec![None; items.len()];
         let mut cases: Vec<(CaseId, &[u8])> = Vec::with_capacity(items.len());
         let mut at = Vec::with_capacity(items.len());
@@ -786,13 +827,29 @@ impl Device {
             }
         }
         if !cases.is_empty() {
-            for (i, received) in at.into_iter().zip(self.store_mut().receive(&cases)?) {
+            let received = if snapshots {
+                self.store_mut().receive_snapshots(&cases)?
+            } else {
+                self.store_mut().receive(&cases)?
+            };
+            for (i, received) in at.into_iter().zip(received) {
                 if let Received::Refused(reason) = received {
                     outcomes[i] = Some(reason);
                 }
             }
         }
         Ok(outcomes)
+    }
+
+    /// Checks up to `limit` case files whose index rows came with a
+    /// snapshot when the device joined (see [`carnet_store::Store::check_received`]): the
+    /// caseload, search and conflicts then come from the documents as this
+    /// device reads them. The tablet does it in the background after a sync.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn check_received(&mut self, limit: u32) -> Res<CheckReport> {
+        Ok(self.store_mut().check_received(limit)?)
     }
 
     /// The sync status line.

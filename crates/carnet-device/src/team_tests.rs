@@ -745,7 +745,21 @@ fn a_device_joining_holds_exactly_the_case_files_of_the_team() {
         ids,
         "the snapshots are in before the first sync"
     );
+    // Their index rows came with them: nothing loaded yet, the same lists.
+    assert_eq!(
+        from_snapshots.store().unchecked_count().unwrap(),
+        ids.len() as u64
+    );
+    assert_eq!(everything(&from_snapshots), expected);
     let report = from_snapshots.sync(&mut net).unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let mut checked = report.checked;
+    let mut left = report.unchecked;
+    while left > 0 {
+        let report = from_snapshots.sync(&mut net).unwrap();
+        (checked, left) = (checked + report.checked, report.unchecked);
+    }
+    assert_eq!(checked, ids.len(), "each case file checked once");
+    assert_eq!(from_snapshots.store().unchecked_count().unwrap(), 0);
     assert_eq!(everything(&from_snapshots), expected);
 }

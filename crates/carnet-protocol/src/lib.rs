@@ -28,7 +28,7 @@ pub use messages::{
     Ack, DeviceKey, DeviceList, DeviceRecord, Invite, LogEntry, Request, Response, Revocation, Role,
     SignedRequest, Snapshot, SyncRequest, SyncResponse, devices_version,
 };
-pub use wire::{PROTOCOL_VERSION, decode, encode};
+pub use wire::{PROTOCOL_VERSION, SAME_ENCODING, decode, decode_saved, encode};
 
 #[cfg(test)]
 mod tests;

@@ -273,6 +273,25 @@ fn an_entry_saved_under_version_2_still_decodes_and_verifies() {
     ));
 }
 
+#[test]
+fn what_was_saved_under_version_3_decodes_as_saved_but_not_off_the_network() {
+    let entry = sealed(b"changes waiting in an outbox");
+    let mut saved = encode(&entry);
+    saved[4..6].copy_from_slice(&3u16.to_be_bytes());
+    assert!(SAME_ENCODING.contains(&3));
+    assert!(matches!(
+        decode::<SealedEntry>(&saved),
+        Err(ProtocolError::UnknownVersion { found: 3, .. })
+    ));
+    assert_eq!(crate::decode_saved::<SealedEntry>(&saved).unwrap(), entry);
+    assert_eq!(v2::decode_saved_entry(&saved).unwrap(), entry);
+    saved[4..6].copy_from_slice(&(PROTOCOL_VERSION + 1).to_be_bytes());
+    assert!(matches!(
+        crate::decode_saved::<SealedEntry>(&saved),
+        Err(ProtocolError::UnknownVersion { .. })
+    ));
+}
+
 fn arb_entry() -> impl Strategy<Value = SealedEntry> {
     (
         any::<[u8; 16]>(),

@@ -67,7 +67,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ProtocolError> {
 /// # Errors
 /// As [`crate::decode`].
 pub fn decode_saved_entry(bytes: &[u8]) -> Result<Sealed, ProtocolError> {
-    match crate::decode::<Sealed>(bytes) {
+    match crate::decode_saved::<Sealed>(bytes) {
         Err(ProtocolError::UnknownVersion { found: VERSION, .. }) => {
             decode::<SealedEntryV2>(bytes).map(Sealed::from)
         }
@@ -75,4 +75,4 @@ pub fn decode_saved_entry(bytes: &[u8]) -> Result<Sealed, ProtocolError> {
     }
 }
 
-const _: () = assert!(PROTOCOL_VERSION == VERSION + 1);
+const _: () = assert!(PROTOCOL_VERSION > VERSION);

@@ -12,7 +12,12 @@ use serde::de::DeserializeOwned;
 use crate::ProtocolError;
 
 /// The protocol version this code speaks.
-pub const PROTOCOL_VERSION: u16 = 3;
+pub const PROTOCOL_VERSION: u16 = 4;
+
+/// Earlier versions whose messages are encoded exactly as in this one:
+/// version 4 changed what a snapshot's plaintext may hold, not a message.
+/// What a device saved under them ([`decode_saved`]) reads as it is.
+pub const SAME_ENCODING: &[u16] = &[3];
 const MAGIC: &[u8; 4] = b"CRNT";
 const HEADER_LEN: usize = 6;
 
@@ -36,6 +41,21 @@ pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
 /// [`ProtocolError::Malformed`]; never panics, whatever the bytes.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ProtocolError> {
     decode_version(bytes, PROTOCOL_VERSION)
+}
+
+/// Decodes something a device saved (its sync state, an entry waiting in
+/// its outbox, an invite's secret): under this version or one of
+/// [`SAME_ENCODING`]. Never for what comes over the network.
+///
+/// # Errors
+/// As [`decode`].
+pub fn decode_saved<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ProtocolError> {
+    match decode(bytes) {
+        Err(ProtocolError::UnknownVersion { found, .. }) if SAME_ENCODING.contains(&found) => {
+            decode_version(bytes, found)
+        }
+        other => other,
+    }
 }
 
 /// Decodes a message of an earlier `version` (for what a device saved

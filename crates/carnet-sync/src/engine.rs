@@ -58,7 +58,7 @@ pub struct Checkpoint {
 
 impl EngineState {
     /// Decodes a state a device saved, under this protocol version or
-    /// version 2 (whose outbox entries name one document each).
+    /// a version of the same encoding, or version 2 (whose outbox entries name one document each).
     ///
     /// # Errors
     /// As [`carnet_protocol::decode`].
@@ -70,7 +70,7 @@ impl EngineState {
             outbox: Vec<v2::SealedEntryV2>,
             skip_snapshots: Option<u64>,
         }
-        match decode::<Self>(bytes) {
+        match carnet_protocol::decode_saved::<Self>(bytes) {
             Err(ProtocolError::UnknownVersion {
                 found: v2::VERSION, ..
             }) => {
