@@ -47,6 +47,16 @@ pub struct JoinMeasure {
     pub applied: usize,
     /// Case files whose heads were compared with the lead's (all equal).
     pub heads_checked: usize,
+    /// Case files whose index rows came with their snapshot, unchecked
+    /// once the join returned.
+    pub unchecked_after_join: u64,
+    /// Of those, checked by the first syncs (two seconds each at most).
+    pub checked_by_syncs: usize,
+    /// Checking the rest at once afterwards (what the tablet's sync loop
+    /// spreads over syncs five seconds apart), seconds.
+    pub check_rest_seconds: f64,
+    /// Case files checked then.
+    pub checked_after: usize,
 }
 
 impl JoinMeasure {
@@ -138,8 +148,27 @@ fn join(team: &mut Team, kdf: KdfParams, worker: &str, with_snapshots: bool, see
         device.join_team(&url, &code, transport)?;
         Ok(())
     })?;
+    let unchecked_after_join = device.store().unchecked_count()?;
     let (reports, sync) = measure(&team.hub, |transport| sync_until_sent(&mut device, transport, 3))?;
     let total_seconds = started.elapsed().as_secs_f64();
+    let checked_by_syncs = reports.iter().map(|r| r.checked).sum();
+
+    let checking = Instant::now();
+    let mut checked_after = 0;
+    loop {
+        let report = device.check_received(50)?;
+        if let Some(broken) = report.broken.first() {
+            return Err(BenchError::Scenario(format!(
+                "case file {} received with a snapshot does not load: {}",
+                broken.id, broken.error
+            )));
+        }
+        checked_after += report.checked;
+        if report.left == 0 {
+            break;
+        }
+    }
+    let check_rest_seconds = checking.elapsed().as_secs_f64();
 
     let ids = team.lead.case_ids()?;
     let case_files = device.case_ids()?.len();
@@ -168,6 +197,10 @@ fn join(team: &mut Team, kdf: KdfParams, worker: &str, with_snapshots: bool, see
         case_files,
         applied: reports.iter().map(|r| r.applied).sum(),
         heads_checked: sample.len(),
+        unchecked_after_join,
+        checked_by_syncs,
+        check_rest_seconds,
+        checked_after,
     })
 }
 
@@ -241,7 +274,16 @@ fn describe(f: &mut fmt::Formatter<'_>, m: &JoinMeasure) -> fmt::Result {
         mb(m.sync.traffic.requests("sync").bytes_down),
         m.applied,
         m.case_files
-    )
+    )?;
+    if m.unchecked_after_join > 0 {
+        writeln!(
+            f,
+            "    index rows taken from the snapshots for {} case files; the first syncs checked {}, \
+             the other {} took {:.1} s more",
+            m.unchecked_after_join, m.checked_by_syncs, m.checked_after, m.check_rest_seconds
+        )?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for JoinReport {

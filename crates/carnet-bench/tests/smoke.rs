@@ -146,6 +146,11 @@ fn a_new_device_joins_without_and_with_snapshots() {
         with.sync.traffic.bytes_down < without.sync.traffic.bytes_down,
         "{without:?} {with:?}"
     );
+    // The snapshots carried their index rows: written without loading, then
+    // each case file checked once against its document.
+    assert_eq!(without.unchecked_after_join, 0);
+    assert_eq!(with.unchecked_after_join, PEOPLE as u64, "{with:?}");
+    assert_eq!(with.checked_by_syncs + with.checked_after, PEOPLE, "{with:?}");
     assert!(report.hub_database_bytes > 0);
     assert!(report.to_string().contains("Scenario 4"));
 }
