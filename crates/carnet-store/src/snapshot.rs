@@ -13,6 +13,7 @@
 //! before they carried rows).
 
 use carnet_core::{CaseFileView, CaseId, Conflict};
+use sha2::{Digest, Sha256};
 
 use crate::index::Projection;
 
@@ -42,10 +43,24 @@ pub(crate) struct Rows<'a> {
     packed: &'a [u8],
 }
 
+/// The SHA-256 of a projection's encoding: two projections with the same
+/// hash write the same rows.
+pub(crate) type RowsHash = [u8; 32];
+
+/// The encoding of the rows of `projection`.
+fn rows_plain(projection: &Projection) -> Option<Vec<u8>> {
+    postcard::to_stdvec(&(&projection.view, &projection.conflicts)).ok()
+}
+
+/// The [`RowsHash`] of `projection`.
+pub(crate) fn rows_hash(projection: &Projection) -> Option<RowsHash> {
+    rows_plain(projection).map(|plain| Sha256::digest(&plain).into())
+}
+
 /// A snapshot of `document` carrying `projection`, made from it; `None`
 /// when it cannot be made (the bare document then serves).
 pub(crate) fn encode(document: &[u8], projection: &Projection) -> Option<Vec<u8>> {
-    let plain = postcard::to_stdvec(&(&projection.view, &projection.conflicts)).ok()?;
+    let plain = rows_plain(projection)?;
     let packed = zstd::bulk::compress(&plain, 3).ok()?;
     let length = u32::try_from(document.len()).ok()?;
     let mut out = Vec::with_capacity(12 + document.len() + packed.len());
@@ -86,16 +101,16 @@ pub(crate) fn parts(content: &[u8]) -> Result<Parts<'_>, String> {
 }
 
 impl Rows<'_> {
-    /// The projection carried, when it is of this version's format, unpacks
-    /// and is of case file `id`; `None` otherwise (the document is then
-    /// loaded, as for a snapshot without rows).
-    pub(crate) fn projection(&self, id: CaseId) -> Option<Projection> {
+    /// The projection carried and its [`rows_hash`], when it is of this
+    /// version's format, unpacks and is of case file `id`; `None` otherwise
+    /// (the document is then loaded, as for a snapshot without rows).
+    pub(crate) fn projection(&self, id: CaseId) -> Option<(Projection, RowsHash)> {
         if self.format != ROWS_FORMAT {
             return None;
         }
         let plain = zstd::bulk::decompress(self.packed, MAX_ROWS_BYTES).ok()?;
         let (view, conflicts): (CaseFileView, Vec<Conflict>) = postcard::from_bytes(&plain).ok()?;
-        (view.id == id).then_some(Projection { view, conflicts })
+        (view.id == id).then(|| (Projection { view, conflicts }, Sha256::digest(&plain).into()))
     }
 }
 
@@ -176,9 +191,13 @@ mod tests {
         let content = encode(&document, &projection).unwrap();
         let parts = parts(&content).unwrap();
         assert_eq!(parts.document, document.as_slice());
-        let rows = parts.rows.unwrap().projection(file.id()).unwrap();
+        let (rows, hash) = parts.rows.unwrap().projection(file.id()).unwrap();
         assert_eq!(rows.view, projection.view);
         assert_eq!(rows.conflicts, projection.conflicts);
+        assert_eq!(Some(hash), rows_hash(&projection));
+        let mut other = projection;
+        other.view.person.name.push('.');
+        assert_ne!(Some(hash), rows_hash(&other));
     }
 
     #[test]

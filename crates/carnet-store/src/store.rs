@@ -144,8 +144,10 @@ pub struct ReindexReport {
 /// What a check of index rows taken from snapshots did ([`Store::check_received`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckReport {
-    /// Case files checked (their rows now projected here).
+    /// Case files checked (their rows now those projected here).
     pub checked: usize,
+    /// Of those, case files whose rows differed and were written again.
+    pub rewritten: usize,
     /// Case files whose document could not be read.
     pub broken: Vec<BrokenCase>,
     /// Case files left to check.
@@ -680,18 +682,18 @@ impl Store {
                     return None;
                 }
                 match item.rows.as_ref().and_then(|rows| rows.projection(item.id)) {
-                    Some(carried) => Some((carried, false)),
-                    None => open_complete(item.id, item.bytes, writer).map(|p| (p, true)),
+                    Some((carried, hash)) => Some((carried, Some(hash))),
+                    None => open_complete(item.id, item.bytes, writer).map(|p| (p, None)),
                 }
             },
             |i, opened| {
                 let item = inputs[i].0;
                 outcomes.push(match opened {
-                    Some((projection, checked)) => {
+                    Some((projection, carried)) => {
                         insert_projected(&tx, &projection, item.bytes)?;
-                        if !checked {
-                            tx.prepare_cached("INSERT INTO unchecked (case_id) VALUES (?1)")?
-                                .execute([item.id.to_string()])?;
+                        if let Some(hash) = carried {
+                            tx.prepare_cached("INSERT INTO unchecked (case_id, rows_hash) VALUES (?1, ?2)")?
+                                .execute(params![item.id.to_string(), hash])?;
                         }
                         Received::Applied
                     }
@@ -729,9 +731,10 @@ impl Store {
     }
 
     /// Checks up to `limit` case files whose index rows were taken from a
-    /// snapshot: loads each document (on worker threads) and writes its
-    /// rows as projected here, in one transaction. A document that cannot
-    /// be read is recorded as broken and its rows are taken out.
+    /// snapshot: loads each document (on worker threads) and projects it,
+    /// in one transaction. Rows that differ from those projected here are
+    /// written again; the same rows are left as they are. A document that
+    /// cannot be read is recorded as broken and its rows are taken out.
     ///
     /// # Errors
     /// Database errors; then nothing is written.
@@ -740,19 +743,19 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let ids: Vec<String> = tx
-            .prepare_cached("SELECT case_id FROM unchecked ORDER BY case_id LIMIT ?1")?
-            .query_map([limit], |r| r.get(0))?
+        let ids: Vec<(String, Vec<u8>)> = tx
+            .prepare_cached("SELECT case_id, rows_hash FROM unchecked ORDER BY case_id LIMIT ?1")?
+            .query_map([limit], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         let mut stored = Vec::with_capacity(ids.len());
-        for key in &ids {
-            let (snapshot, changes) = read_parts(&tx, key)?;
-            stored.push((key.parse::<CaseId>()?, snapshot, changes));
+        for (key, carried) in ids {
+            let (snapshot, changes) = read_parts(&tx, &key)?;
+            stored.push((key.parse::<CaseId>()?, snapshot, changes, carried));
         }
         let mut report = CheckReport::default();
         parallel::map_in_order(
             &stored,
-            |(id, snapshot, changes)| {
+            |(id, snapshot, changes, _)| {
                 let file = CaseFile::load_parts(snapshot, changes.iter().map(Vec::as_slice), writer)
                     .and_then(|file| {
                         if file.id() == *id {
@@ -763,12 +766,23 @@ impl Store {
                             })
                         }
                     });
-                file.map(|mut file| index::Projection::of(&mut file))
+                file.map(|mut file| {
+                    let projection = index::Projection::of(&mut file);
+                    let hash = snapshot::rows_hash(&projection);
+                    (projection, hash)
+                })
             },
             |i, projected| {
-                let id = stored[i].0;
+                let (id, carried) = (stored[i].0, &stored[i].3);
                 match projected {
-                    Ok(projection) => index::write_projection(&tx, &projection)?,
+                    Ok((_, Some(hash))) if hash.as_slice() == carried.as_slice() => {
+                        tx.prepare_cached("DELETE FROM unchecked WHERE case_id = ?1")?
+                            .execute([id.to_string()])?;
+                    }
+                    Ok((projection, _)) => {
+                        index::write_projection(&tx, &projection)?;
+                        report.rewritten += 1;
+                    }
                     Err(source) => {
                         index::remove(&tx, id)?;
                         tx.execute(

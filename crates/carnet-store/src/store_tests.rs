@@ -1085,10 +1085,16 @@ fn rows_carried_by_snapshots_are_written_without_loading_then_checked() {
     }
     assert_eq!(b.search("insalubre", 5).unwrap().len(), 1);
     assert_eq!(b.tasks_due(&Day::parse("2026-06-30").unwrap()).unwrap().len(), 1);
+    // Rows that are the document's own are not written again.
     let report = b.check_received(1).unwrap();
-    assert_eq!((report.checked, report.broken.len(), report.left), (1, 0, 1));
+    assert_eq!(
+        (report.checked, report.rewritten, report.broken.len(), report.left),
+        (1, 0, 0, 1)
+    );
+    let before = b.conn.total_changes();
     let report = b.check_received(10).unwrap();
-    assert_eq!((report.checked, report.left), (1, 0));
+    assert_eq!((report.checked, report.rewritten, report.left), (1, 0, 0));
+    assert_eq!(b.conn.total_changes() - before, 1, "only the unchecked row went");
     assert_eq!(b.unchecked_count().unwrap(), 0);
     for (id, _) in &sent {
         assert_eq!(index_rows(&b, *id), index_rows(&a, *id));
@@ -1129,7 +1135,7 @@ fn rows_that_do_not_match_their_document_are_replaced_when_checked() {
     // Most recently visited first: the rows are taken as carried.
     assert_eq!(names(&b), ["Quelqu'un d'autre", "Bernard Petit"]);
     let report = b.check_received(10).unwrap();
-    assert_eq!(report.checked, 2);
+    assert_eq!((report.checked, report.rewritten), (2, 1));
     assert_eq!(report.broken.len(), 1);
     assert_eq!(report.broken[0].id, second.to_string());
     assert_eq!(names(&b), ["Hélène Roux"]);
