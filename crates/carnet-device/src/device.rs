@@ -160,6 +160,8 @@ pub struct Device {
     /// neither reads the document again nor projects it again in full; used
     /// only while the stored document is still the same write of it.
     last_edited: Option<StoredCase>,
+    /// How much an exchange with the hub carries, learnt from the last ones.
+    pub(crate) pace: crate::pace::Pace,
 }
 
 impl Device {
@@ -205,6 +207,7 @@ impl Device {
             store,
             clock: Box::new(SystemClock),
             last_edited: None,
+            pace: crate::pace::Pace::default(),
         })
     }
 
@@ -217,6 +220,7 @@ impl Device {
             store: Store::open(dir, passphrase)?,
             clock: Box::new(SystemClock),
             last_edited: None,
+            pace: crate::pace::Pace::default(),
         })
     }
 

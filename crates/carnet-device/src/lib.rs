@@ -17,6 +17,7 @@ mod csv_export;
 mod demo;
 mod device;
 mod error;
+mod pace;
 mod report;
 mod retention;
 mod review;

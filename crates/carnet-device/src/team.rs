@@ -41,9 +41,11 @@ const CHECK_BATCH: u32 = 50;
 /// At most this many snapshots sent by one `sync`, to keep it short.
 const SNAPSHOTS_PER_SYNC: u32 = 20;
 /// The changes of several case files go into one entry, compressed together,
-/// up to this many bytes before compression (the hub takes entries of up to
-/// 1 MiB after it); a case file with more changes goes alone.
-const BUNDLE_BYTES: usize = 512 * 1024;
+/// up to this many bytes before compression; a case file with more changes
+/// goes alone. A day's work fits in one; compressed, an entry is then about
+/// 40 KB at most, which GPRS sends in under 20 s: a sealed entry cannot be
+/// split later, so it must get through the slowest link in one push.
+const BUNDLE_BYTES: usize = 128 * 1024;
 
 /// Sends one request to the hub and returns its answer.
 pub trait Transport {
@@ -652,11 +654,14 @@ impl Device {
         let mut seen: BTreeMap<String, u32> = BTreeMap::new();
         engine.request_sync();
         while report.exchanges < MAX_EXCHANGES {
+            engine.set_limits(self.pace.limits());
             let Some(Effect::Send(body)) = engine.poll(&membership, self.now_ms()) else {
                 break;
             };
             report.exchanges += 1;
+            let started = std::time::Instant::now();
             let answer = transport.post(&body);
+            let took = started.elapsed();
             let failure = answer.as_ref().err().cloned();
             let effects = engine.on_response(
                 &membership,
@@ -724,8 +729,12 @@ impl Device {
                 }
             }
             if let Some(error) = failure {
+                if error.retryable {
+                    self.pace.failed();
+                }
                 return Err(refused(error));
             }
+            self.pace.exchanged(took, !engine.is_idle());
             if engine.status().last_error.is_some() {
                 let message = engine.status().last_error.clone().unwrap_or_default();
                 return Err(DeviceError::Sync {

@@ -158,10 +158,32 @@ pub struct SyncStatus {
     pub next_attempt_ms: i64,
 }
 
+/// How much one exchange may carry. The caller sizes them to its link
+/// (a push of 2 MiB does not get through GPRS in a minute); the defaults
+/// are the most the engine ever asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExchangeLimits {
+    /// A push stops adding entries once their ciphertext reaches this; the
+    /// first entry always goes, whatever its size.
+    pub push_bytes: usize,
+    /// Entries asked for in one answer.
+    pub pull_entries: u32,
+}
+
+impl Default for ExchangeLimits {
+    fn default() -> Self {
+        Self {
+            push_bytes: MAX_PUSH_BYTES,
+            pull_entries: PAGE,
+        }
+    }
+}
+
 /// One device's sync engine for one team.
 #[derive(Debug)]
 pub struct SyncEngine {
     state: EngineState,
+    limits: ExchangeLimits,
     status: SyncStatus,
     /// Entry ids of the request in flight, if one is.
     in_flight: Option<Vec<Uuid>>,
@@ -181,6 +203,7 @@ impl SyncEngine {
         };
         Self {
             state,
+            limits: ExchangeLimits::default(),
             status,
             in_flight: None,
             wanted: false,
@@ -198,6 +221,16 @@ impl SyncEngine {
     #[must_use]
     pub fn status(&self) -> &SyncStatus {
         &self.status
+    }
+
+    /// Sets how much the next exchanges carry, within the defaults (at
+    /// least one entry pushed and one pulled).
+    pub fn set_limits(&mut self, limits: ExchangeLimits) {
+        let most = ExchangeLimits::default();
+        self.limits = ExchangeLimits {
+            push_bytes: limits.push_bytes.clamp(1, most.push_bytes),
+            pull_entries: limits.pull_entries.clamp(1, most.pull_entries),
+        };
     }
 
     /// Asks for an exchange at the next [`SyncEngine::poll`].
@@ -266,7 +299,7 @@ impl SyncEngine {
             .take_while(|e| {
                 let first = bytes == 0;
                 bytes += e.ciphertext.len().max(1);
-                first || bytes <= MAX_PUSH_BYTES
+                first || bytes <= self.limits.push_bytes
             })
             .cloned()
             .collect();
@@ -274,7 +307,7 @@ impl SyncEngine {
         let request = Request::Sync(SyncRequest {
             cursor: self.state.cursor,
             push,
-            limit: PAGE,
+            limit: self.limits.pull_entries,
             devices_version: membership.devices_version,
             skip_snapshots: self.state.skip_snapshots,
         });

@@ -515,6 +515,43 @@ fn a_push_stops_before_two_megabytes_of_entries() {
 }
 
 #[test]
+fn a_caller_on_a_slow_link_asks_for_smaller_exchanges() {
+    let mut hub = LogHub::default();
+    let a = member(1, &mut hub);
+    let mut ea = SyncEngine::new(EngineState::default());
+    let note = vec![7u8; 20 * 1024];
+    for i in 0..4u64 {
+        ea.queue(
+            &a,
+            &[(Uuid::from_u128(u128::from(i)), note.as_slice())],
+            random(i),
+        )
+        .unwrap();
+    }
+    // 30 KiB of entries at most: one entry of 20 KiB, then one at a time;
+    // a limit of nothing still sends one entry, so the outbox drains.
+    for (limits, pushed) in [((30 * 1024, 7), 1), ((0, 0), 1), ((45 * 1024, 500), 2)] {
+        ea.set_limits(ExchangeLimits {
+            push_bytes: limits.0,
+            pull_entries: limits.1,
+        });
+        ea.request_sync();
+        let Some(Effect::Send(bytes)) = ea.poll(&a, 1_000) else {
+            panic!()
+        };
+        let signed: SignedRequest = decode(&bytes).unwrap();
+        let Request::Sync(request) = signed.open(&a.keys.public()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(request.push.len(), pushed, "{limits:?}");
+        assert_eq!(request.limit, limits.1.max(1), "{limits:?}");
+        let answer = hub.handle(&bytes);
+        ea.on_response(&a, 1_000, Ok(&answer));
+    }
+    assert!(ea.state().outbox.is_empty());
+}
+
+#[test]
 fn a_state_saved_under_protocol_2_resumes_with_its_outbox() {
     let mut hub = LogHub::default();
     let a = member(1, &mut hub);

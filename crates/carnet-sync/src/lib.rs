@@ -24,5 +24,5 @@
 mod engine;
 mod keys;
 
-pub use engine::{Checkpoint, Effect, EngineState, SyncEngine, SyncStatus, TransportError};
+pub use engine::{Checkpoint, Effect, EngineState, ExchangeLimits, SyncEngine, SyncStatus, TransportError};
 pub use keys::{Membership, OpenError, RosterEntry};
