@@ -1,10 +1,12 @@
 //! How much one exchange with the hub carries, sized to the link: on GPRS
 //! (20 kbit/s up) a push of 2 MiB would take a quarter of an hour and never
 //! finish within the transport's timeout, so a device back from days
-//! offline would fail and start again forever. Exchanges start small, double
-//! while they are quick and more work waits, halve when one is slow, and
-//! shrink further after a failure. A day's work is one entry and still one
-//! round trip: a push always carries at least one entry.
+//! offline would fail and start again forever. Each sync starts small (the
+//! tablet may have left the office's Wi-Fi for GPRS since the last one);
+//! exchanges double while they are quick and more work waits, halve when one
+//! is slow, and shrink further after a failure, which the next sync keeps.
+//! A day's work is one entry and still one round trip: a push always
+//! carries at least one entry.
 
 use std::time::Duration;
 
@@ -44,6 +46,15 @@ impl Pace {
     /// The limits of the next exchange.
     pub(crate) fn limits(&self) -> ExchangeLimits {
         self.limits
+    }
+
+    /// At the start of a sync: no larger than a start, whatever the last
+    /// sync grew to; as small as a failure left it.
+    pub(crate) fn start_sync(&mut self) {
+        let start = Self::default().limits;
+        let l = &mut self.limits;
+        l.push_bytes = l.push_bytes.min(start.push_bytes);
+        l.pull_entries = l.pull_entries.min(start.pull_entries);
     }
 
     /// After an exchange that took `took`; `more` when work was left for
@@ -93,12 +104,18 @@ mod tests {
         for _ in 0..20 {
             pace.failed();
         }
-        assert_eq!(
-            pace.limits(),
-            ExchangeLimits {
-                push_bytes: MIN_PUSH_BYTES,
-                pull_entries: MIN_PULL_ENTRIES
-            }
-        );
+        let least = ExchangeLimits {
+            push_bytes: MIN_PUSH_BYTES,
+            pull_entries: MIN_PULL_ENTRIES,
+        };
+        assert_eq!(pace.limits(), least);
+        // A new sync keeps what a failure left, and drops what a fast link grew to.
+        pace.start_sync();
+        assert_eq!(pace.limits(), least);
+        let mut grown = Pace::default();
+        grown.exchanged(Duration::from_millis(50), true);
+        assert!(grown.limits().push_bytes > START_PUSH_BYTES);
+        grown.start_sync();
+        assert_eq!(grown, Pace::default());
     }
 }

@@ -653,6 +653,7 @@ impl Device {
         // Log entries seen per document since the last saved state.
         let mut seen: BTreeMap<String, u32> = BTreeMap::new();
         engine.request_sync();
+        self.pace.start_sync();
         while report.exchanges < MAX_EXCHANGES {
             engine.set_limits(self.pace.limits());
             let Some(Effect::Send(body)) = engine.poll(&membership, self.now_ms()) else {
