@@ -167,8 +167,12 @@ pub struct CaseloadReport {
     pub save_growing: Summary,
     /// Saving visits into it once it has `heavy_visits`.
     pub save_heavy: Summary,
-    /// Saving one visit into each of many ordinary case files.
+    /// Saving one visit into each of many ordinary case files, each opened
+    /// first (untimed), as the app writes a visit from the case file's screen.
     pub save_ordinary: Summary,
+    /// The same into case files not opened first (as `carnet visit add`
+    /// does): the save reads the document too.
+    pub save_ordinary_unopened: Summary,
     /// Sizes.
     pub sizes: Sizes,
     /// Peak resident memory (`VmHWM`) during the cold starts, searches, opens
@@ -190,7 +194,7 @@ pub fn run(notebook: &DemoNotebook, params: &CaseloadParams) -> Res<CaseloadRepo
     let dir = copy.path();
     let pool = demo_visits(
         notebook.seed().wrapping_add(1),
-        params.heavy_visits + params.heavy_saves + params.ordinary_saves,
+        params.heavy_visits + params.heavy_saves + 2 * params.ordinary_saves,
     )?;
     let mut pool = pool.into_iter().cycle();
     let mut next_visit = move || pool.next().unwrap_or_default();
@@ -258,9 +262,18 @@ pub fn run(notebook: &DemoNotebook, params: &CaseloadParams) -> Res<CaseloadRepo
     let mut ordinary: Vec<CaseId> = device.case_ids()?.into_iter().filter(|id| *id != heavy).collect();
     ordinary.shuffle(&mut ChaCha8Rng::seed_from_u64(notebook.seed()));
     let mut save_ordinary = Samples::new();
-    for id in ordinary.iter().cycle().take(params.ordinary_saves) {
-        let (case, visit) = (id.to_string(), next_visit());
-        save_ordinary.time(|| device.add_visit(&case, visit))?;
+    let mut save_ordinary_unopened = Samples::new();
+    let mut cases = ordinary.iter().cycle();
+    for _ in 0..params.ordinary_saves {
+        if let Some(id) = cases.next() {
+            let (case, visit) = (id.to_string(), next_visit());
+            device.show(&case)?;
+            save_ordinary.time(|| device.add_visit(&case, visit))?;
+        }
+        if let Some(id) = cases.next() {
+            let (case, visit) = (id.to_string(), next_visit());
+            save_ordinary_unopened.time(|| device.add_visit(&case, visit))?;
+        }
     }
     let peak_memory_bytes = peak_memory();
     let resident_memory_bytes = resident_memory();
@@ -280,6 +293,7 @@ pub fn run(notebook: &DemoNotebook, params: &CaseloadParams) -> Res<CaseloadRepo
         save_growing: save_growing.summary(),
         save_heavy: save_heavy.summary(),
         save_ordinary: save_ordinary.summary(),
+        save_ordinary_unopened: save_ordinary_unopened.summary(),
         sizes,
         peak_memory_bytes,
         peak_memory_reset,
@@ -476,7 +490,16 @@ impl fmt::Display for CaseloadReport {
             "  open a case file of {} visits: first {:.1} ms, then {}",
             self.heavy_visits, self.open_heavy_first_ms, self.open_heavy
         )?;
-        writeln!(f, "  save a visit, ordinary case files: {}", self.save_ordinary)?;
+        writeln!(
+            f,
+            "  save a visit, ordinary case files, opened first: {}",
+            self.save_ordinary
+        )?;
+        writeln!(
+            f,
+            "  save a visit, ordinary case files, not opened: {}",
+            self.save_ordinary_unopened
+        )?;
         writeln!(
             f,
             "  save a visit, case file of {}+ visits: {}",

@@ -49,6 +49,7 @@ fn caseload_runs_at_a_small_size() {
     assert_eq!(report.save_growing.count, 20);
     assert_eq!(report.save_heavy.count, 5);
     assert_eq!(report.save_ordinary.count, 10);
+    assert_eq!(report.save_ordinary_unopened.count, 10);
     let sizes = &report.sizes;
     assert_eq!(sizes.case_files, everyone);
     // The demo people's visits, the 20 + 5 of the large file and the 10 saved.

@@ -159,7 +159,9 @@ pub struct Device {
     /// The case file edited last, kept between edits so the next edit of it
     /// neither reads the document again nor projects it again in full; used
     /// only while the stored document is still the same write of it.
-    last_edited: Option<StoredCase>,
+    /// Also the case file shown last: a visit is written from the case
+    /// file's screen, so its save need not read the document again.
+    last_edited: std::cell::RefCell<Option<StoredCase>>,
     /// How much an exchange with the hub carries, learnt from the last ones.
     pub(crate) pace: crate::pace::Pace,
 }
@@ -206,7 +208,7 @@ impl Device {
         Ok(Self {
             store,
             clock: Box::new(SystemClock),
-            last_edited: None,
+            last_edited: std::cell::RefCell::new(None),
             pace: crate::pace::Pace::default(),
         })
     }
@@ -219,7 +221,7 @@ impl Device {
         Ok(Self {
             store: Store::open(dir, passphrase)?,
             clock: Box::new(SystemClock),
-            last_edited: None,
+            last_edited: std::cell::RefCell::new(None),
             pace: crate::pace::Pace::default(),
         })
     }
@@ -267,7 +269,11 @@ impl Device {
     }
 
     pub(crate) fn edit(&mut self, case: CaseId, edit: &Edit) -> Res<CaseFileView> {
-        let kept = self.last_edited.take().filter(|kept| kept.file.id() == case);
+        let kept = self
+            .last_edited
+            .get_mut()
+            .take()
+            .filter(|kept| kept.file.id() == case);
         let mut stored = match kept {
             // Another program (or a sync) wrote it since: read it again.
             Some(kept) if self.store.generation(case)? == Some(kept.generation()) => kept,
@@ -278,7 +284,7 @@ impl Device {
         // On an error the document in memory holds a change that is not
         // stored: it is dropped, and the next edit reads the stored one.
         let view = self.store.save_edit(&mut stored, change, edit)?;
-        self.last_edited = Some(stored);
+        *self.last_edited.get_mut() = Some(stored);
         Ok(view)
     }
 
@@ -332,12 +338,19 @@ impl Device {
     /// Not found, corrupt; store errors.
     pub fn show(&self, case: &str) -> Res<CaseDetail> {
         let id = self.store.find_case(case)?;
-        let mut stored = self.store.load(id)?;
-        Ok(CaseDetail {
-            case: stored.file.view(),
+        let mut stored = self.store.load_to_edit(id)?;
+        let detail = CaseDetail {
+            case: stored
+                .indexed_view()
+                .cloned()
+                .unwrap_or_else(|| stored.file.view()),
             conflicts: stored.file.conflicts(),
             heads: stored.file.heads().iter().map(ToString::to_string).collect(),
-        })
+        };
+        // Kept for the edit that usually follows (checked against the
+        // stored generation then, like any kept case file).
+        *self.last_edited.borrow_mut() = Some(stored);
+        Ok(detail)
     }
 
     /// Records a visit and returns its id.

@@ -320,4 +320,27 @@ fn editing_the_same_case_file_again_reads_it_once_unless_another_program_wrote_i
     );
     assert_eq!(device.show(&case.to_string()).unwrap().case, view);
     assert_eq!(device.search("ailleurs quatrième", 5).unwrap().len(), 1);
+    // A visit written from the case file's screen: showing it read the
+    // document, the save does not read it again…
+    let other_case = device
+        .add_person(NewPerson {
+            name: "Marcel Roux".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id
+        .to_string();
+    device.show(&other_case).unwrap();
+    let read = device.store().documents_read();
+    let (_, view) = device.add_visit(&other_case, note("depuis la fiche")).unwrap();
+    assert_eq!(device.store().documents_read(), read);
+    assert_eq!(device.show(&other_case).unwrap().case, view);
+    // … unless the other program wrote it after it was shown.
+    device.show(&case.to_string()).unwrap();
+    other
+        .add_visit(&case.to_string(), note("encore ailleurs"))
+        .unwrap();
+    let (_, view) = device.add_visit(&case.to_string(), note("cinquième")).unwrap();
+    assert_eq!(view.visits.len(), 7);
+    assert_eq!(device.show(&case.to_string()).unwrap().case, view);
 }

@@ -228,6 +228,14 @@ impl StoredCase {
         self.generation
     }
 
+    /// The view the index rows were written from, when this value knows it
+    /// ([`Store::load_to_edit`] reads it with the document): the case
+    /// file's view, without building it again.
+    #[must_use]
+    pub fn indexed_view(&self) -> Option<&CaseFileView> {
+        self.indexed.as_ref().map(|i| &i.view)
+    }
+
     /// Writes the index rows of the case file in full and remembers the view.
     fn project(&mut self, tx: &Connection) -> Res<CaseFileView> {
         let (view, conflicts) = index::project(tx, &mut self.file)?;
@@ -734,7 +742,8 @@ impl Store {
     /// snapshot: loads each document (on worker threads) and projects it,
     /// in one transaction. Rows that differ from those projected here are
     /// written again; the same rows are left as they are. A document that
-    /// cannot be read is recorded as broken and its rows are taken out.
+    /// cannot be read is recorded as broken, its rows are taken out, and
+    /// its bytes are held as content received for that case file.
     ///
     /// # Errors
     /// Database errors; then nothing is written.
@@ -784,7 +793,19 @@ impl Store {
                         report.rewritten += 1;
                     }
                     Err(source) => {
+                        // The snapshot did not hold a document of this case
+                        // file: kept as received content that cannot be
+                        // applied yet (as it would have been without rows),
+                        // so what arrives later for the case file is held
+                        // with it rather than failing on it.
                         index::remove(&tx, id)?;
+                        let key = id.to_string();
+                        let (snapshot, changes) = (&stored[i].1, &stored[i].2);
+                        for bytes in std::iter::once(snapshot).chain(changes) {
+                            hold(&tx, &key, bytes)?;
+                        }
+                        tx.execute("DELETE FROM changes WHERE case_id = ?1", [&key])?;
+                        tx.execute("DELETE FROM documents WHERE case_id = ?1", [&key])?;
                         tx.execute(
                             "INSERT OR REPLACE INTO broken (case_id, error, seen_ms) VALUES (?1, ?2, ?3)",
                             params![id.to_string(), source.to_string(), now_ms()],

@@ -1142,6 +1142,17 @@ fn rows_that_do_not_match_their_document_are_replaced_when_checked() {
     assert_eq!(index_rows(&b, first), index_rows(&a, first));
     assert_eq!(b.broken().unwrap().len(), 1);
     assert_eq!(b.unchecked_count().unwrap(), 0);
+    // What the damaged snapshot held waits as received content: a change
+    // arriving later for that case file is held with it, not an error.
+    assert!(!b.contains(second).unwrap());
+    let mut copy = a.load(second).unwrap().file;
+    let later = copy
+        .apply(&visit("2026-05-09T10:00", "plus tard"), &ctx("Anne"))
+        .unwrap();
+    assert_eq!(
+        b.receive(&[(second, &later.bytes)]).unwrap(),
+        vec![Received::Held]
+    );
 }
 
 #[test]
