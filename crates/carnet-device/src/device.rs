@@ -338,6 +338,8 @@ impl Device {
     /// Not found, corrupt; store errors.
     pub fn show(&self, case: &str) -> Res<CaseDetail> {
         let id = self.store.find_case(case)?;
+        // One case file kept at a time: the last one goes before this one is read.
+        drop(self.last_edited.borrow_mut().take());
         let mut stored = self.store.load_to_edit(id)?;
         let detail = CaseDetail {
             case: stored
