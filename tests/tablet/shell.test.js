@@ -135,18 +135,32 @@ after(() => {
 
 /** Starts the app in a new WebDriver session. */
 async function openApp() {
-  return remote({
-    hostname: '127.0.0.1',
-    port: driverPort,
-    logLevel: 'error',
-    connectionRetryCount: 0,
-    capabilities: {
-      browserName: 'wry',
-      'tauri:options': { application: APP },
-      // WebKitWebDriver speaks classic WebDriver, not BiDi.
-      'wdio:enforceWebDriverClassic': true,
-    },
-  });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await remote({
+        hostname: '127.0.0.1',
+        port: driverPort,
+        logLevel: 'error',
+        connectionRetryCount: 0,
+        capabilities: {
+          browserName: 'wry',
+          'tauri:options': { application: APP },
+          // WebKitWebDriver speaks classic WebDriver, not BiDi.
+          'wdio:enforceWebDriverClassic': true,
+        },
+      });
+    } catch (error) {
+      // tauri-driver now and then drops the request for a new session while
+      // it starts WebKitWebDriver (the socket closes before any answer): ask
+      // again. Anything else, or a third drop, is a failure.
+      const dropped = /UND_ERR_SOCKET|ECONNRESET|socket hang up/.test(String(error?.message));
+      if (!dropped || attempt >= 3) {
+        error.message += `\n--- tauri-driver, WebKitWebDriver and the app printed:\n${driverLog().slice(-4000)}`;
+        throw error;
+      }
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
 }
 
 /** Waits for an element found by its accessible name (or a selector) to be shown. */

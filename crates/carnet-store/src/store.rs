@@ -793,23 +793,7 @@ impl Store {
                         report.rewritten += 1;
                     }
                     Err(source) => {
-                        // The snapshot did not hold a document of this case
-                        // file: kept as received content that cannot be
-                        // applied yet (as it would have been without rows),
-                        // so what arrives later for the case file is held
-                        // with it rather than failing on it.
-                        index::remove(&tx, id)?;
-                        let key = id.to_string();
-                        let (snapshot, changes) = (&stored[i].1, &stored[i].2);
-                        for bytes in std::iter::once(snapshot).chain(changes) {
-                            hold(&tx, &key, bytes)?;
-                        }
-                        tx.execute("DELETE FROM changes WHERE case_id = ?1", [&key])?;
-                        tx.execute("DELETE FROM documents WHERE case_id = ?1", [&key])?;
-                        tx.execute(
-                            "INSERT OR REPLACE INTO broken (case_id, error, seen_ms) VALUES (?1, ?2, ?3)",
-                            params![id.to_string(), source.to_string(), now_ms()],
-                        )?;
+                        set_aside(&tx, id, &stored[i].1, &stored[i].2, &source)?;
                         report.broken.push(BrokenCase {
                             id: id.to_string(),
                             error: source.to_string(),
@@ -1454,6 +1438,41 @@ fn hold(tx: &Connection, key: &str, bytes: &[u8]) -> Res<()> {
     Ok(())
 }
 
+/// A case file whose document, stored from a snapshot with the rows it
+/// carried, does not load: the snapshot did not hold a document of this
+/// case file. Its bytes are kept as received content that cannot be applied
+/// yet (as they would have been without rows), so what arrives later for the
+/// case file is held with them rather than failing on them; it is listed as
+/// broken and its rows are taken out.
+fn set_aside(
+    tx: &Connection,
+    id: CaseId,
+    snapshot: &[u8],
+    changes: &[Vec<u8>],
+    error: &carnet_core::CoreError,
+) -> Res<()> {
+    index::remove(tx, id)?;
+    let key = id.to_string();
+    for bytes in std::iter::once(snapshot).chain(changes.iter().map(Vec::as_slice)) {
+        hold(tx, &key, bytes)?;
+    }
+    tx.execute("DELETE FROM changes WHERE case_id = ?1", [&key])?;
+    tx.execute("DELETE FROM documents WHERE case_id = ?1", [&key])?;
+    tx.execute(
+        "INSERT OR REPLACE INTO broken (case_id, error, seen_ms) VALUES (?1, ?2, ?3)",
+        params![key, error.to_string(), now_ms()],
+    )?;
+    Ok(())
+}
+
+fn is_unchecked(tx: &Connection, id: CaseId) -> Res<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM unchecked WHERE case_id = ?1")?
+        .query_row([id.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// One item of [`Store::receive`], inside its transaction.
 fn receive_one(tx: &Connection, writer: Writer, id: CaseId, bytes: &[u8]) -> Res<Received> {
     let key = id.to_string();
@@ -1466,7 +1485,20 @@ fn receive_one(tx: &Connection, writer: Writer, id: CaseId, bytes: &[u8]) -> Res
         .query_row([&key], |r| r.get(0))
         .optional()?;
     let mut file = if let Some(generation) = stored {
-        let mut case = StoredCase::new(read_case(tx, id, writer)?, generation);
+        let file = match read_case(tx, id, writer) {
+            Ok(file) => file,
+            // Stored from a snapshot not checked yet, and not a document:
+            // set aside now rather than failing every sync until the check
+            // comes to it.
+            Err(StoreError::Corrupt { source, .. }) if is_unchecked(tx, id)? => {
+                let (snapshot, changes) = read_parts(tx, &key)?;
+                set_aside(tx, id, &snapshot, &changes, &source)?;
+                hold(tx, &key, bytes)?;
+                return Ok(Received::Held);
+            }
+            Err(e) => return Err(e),
+        };
+        let mut case = StoredCase::new(file, generation);
         let mut new = Vec::new();
         for content in std::iter::once(bytes).chain(held.iter().map(Vec::as_slice)) {
             match case.file.receive_changes(content) {

@@ -1134,23 +1134,36 @@ fn rows_that_do_not_match_their_document_are_replaced_when_checked() {
     };
     // Most recently visited first: the rows are taken as carried.
     assert_eq!(names(&b), ["Quelqu'un d'autre", "Bernard Petit"]);
-    let report = b.check_received(10).unwrap();
-    assert_eq!((report.checked, report.rewritten), (2, 1));
-    assert_eq!(report.broken.len(), 1);
-    assert_eq!(report.broken[0].id, second.to_string());
-    assert_eq!(names(&b), ["Hélène Roux"]);
-    assert_eq!(index_rows(&b, first), index_rows(&a, first));
-    assert_eq!(b.broken().unwrap().len(), 1);
-    assert_eq!(b.unchecked_count().unwrap(), 0);
-    // What the damaged snapshot held waits as received content: a change
-    // arriving later for that case file is held with it, not an error.
-    assert!(!b.contains(second).unwrap());
+    // A change arriving for the damaged one before the check comes to it
+    // sets it aside then: held, not an error for the whole batch.
     let mut copy = a.load(second).unwrap().file;
     let later = copy
         .apply(&visit("2026-05-09T10:00", "plus tard"), &ctx("Anne"))
         .unwrap();
+    let outcomes = b
+        .receive(&[(second, &later.bytes), (first, &later.bytes)])
+        .unwrap();
+    assert_eq!(outcomes[0], Received::Held);
+    assert!(matches!(outcomes[1], Received::Refused(_)), "{outcomes:?}");
+    assert!(!b.contains(second).unwrap());
+    assert_eq!(b.broken().unwrap().len(), 1);
+    let report = b.check_received(10).unwrap();
+    assert_eq!((report.checked, report.rewritten, report.broken.len()), (1, 1, 0));
+    assert_eq!(names(&b), ["Hélène Roux"]);
+    assert_eq!(index_rows(&b, first), index_rows(&a, first));
+    assert_eq!(b.unchecked_count().unwrap(), 0);
+    // A damaged one the check finds first is set aside the same way.
+    let mut c = new_store(&dir_b.path().join("c"), "Chloé");
     assert_eq!(
-        b.receive(&[(second, &later.bytes)]).unwrap(),
+        c.receive_snapshots(&borrowed(&items[1..])).unwrap(),
+        vec![Received::Applied]
+    );
+    let report = c.check_received(10).unwrap();
+    assert_eq!((report.checked, report.broken.len()), (1, 1));
+    assert_eq!(report.broken[0].id, second.to_string());
+    assert!(!c.contains(second).unwrap());
+    assert_eq!(
+        c.receive(&[(second, &later.bytes)]).unwrap(),
         vec![Received::Held]
     );
 }
