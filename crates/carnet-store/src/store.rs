@@ -765,17 +765,7 @@ impl Store {
         parallel::map_in_order(
             &stored,
             |(id, snapshot, changes, _)| {
-                let file = CaseFile::load_parts(snapshot, changes.iter().map(Vec::as_slice), writer)
-                    .and_then(|file| {
-                        if file.id() == *id {
-                            Ok(file)
-                        } else {
-                            Err(carnet_core::CoreError::NotACaseFile {
-                                reason: "it is stored under another id".into(),
-                            })
-                        }
-                    });
-                file.map(|mut file| {
+                open_stored(*id, snapshot, changes, writer).map(|mut file| {
                     let projection = index::Projection::of(&mut file);
                     let hash = snapshot::rows_hash(&projection);
                     (projection, hash)
@@ -871,15 +861,7 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub fn contains(&self, id: CaseId) -> Res<bool> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT 1 FROM documents WHERE case_id = ?1",
-                [id.to_string()],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        has_document(&self.conn, id)
     }
 
     /// Reads a case file. One that cannot be read is recorded as broken and
@@ -1277,19 +1259,21 @@ fn read_parts(conn: &Connection, key: &str) -> Res<(Vec<u8>, Vec<Vec<u8>>)> {
 fn read_case(conn: &Connection, id: CaseId, writer: Writer) -> Res<CaseFile> {
     let key = id.to_string();
     let (snapshot, changes) = read_parts(conn, &key)?;
-    let file =
-        CaseFile::load_parts(&snapshot, changes.iter().map(Vec::as_slice), writer).map_err(|source| {
-            StoreError::Corrupt {
-                id: key.clone(),
-                source,
-            }
-        })?;
+    open_stored(id, &snapshot, &changes, writer).map_err(|source| StoreError::Corrupt { id: key, source })
+}
+
+/// Opens a case file stored as `snapshot` and `changes` under `id` (needs
+/// no connection: also runs on worker threads).
+fn open_stored(
+    id: CaseId,
+    snapshot: &[u8],
+    changes: &[Vec<u8>],
+    writer: Writer,
+) -> Result<CaseFile, carnet_core::CoreError> {
+    let file = CaseFile::load_parts(snapshot, changes.iter().map(Vec::as_slice), writer)?;
     if file.id() != id {
-        return Err(StoreError::Corrupt {
-            id: key,
-            source: carnet_core::CoreError::NotACaseFile {
-                reason: "it is stored under another id".into(),
-            },
+        return Err(carnet_core::CoreError::NotACaseFile {
+            reason: "it is stored under another id".into(),
         });
     }
     Ok(file)
@@ -1416,20 +1400,21 @@ fn open_complete(id: CaseId, bytes: &[u8], writer: Writer) -> Option<index::Proj
     (file.id() == id && file.missing_deps().is_empty()).then(|| index::Projection::of(&mut file))
 }
 
-fn has_document(tx: &Connection, id: CaseId) -> Res<bool> {
+/// Whether `table` has a row for case file `id`.
+fn has_row(tx: &Connection, table: &str, id: CaseId) -> Res<bool> {
     Ok(tx
-        .prepare_cached("SELECT 1 FROM documents WHERE case_id = ?1")?
+        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE case_id = ?1 LIMIT 1"))?
         .query_row([id.to_string()], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
+fn has_document(tx: &Connection, id: CaseId) -> Res<bool> {
+    has_row(tx, "documents", id)
+}
+
 fn has_held(tx: &Connection, id: CaseId) -> Res<bool> {
-    Ok(tx
-        .prepare_cached("SELECT 1 FROM held_changes WHERE case_id = ?1 LIMIT 1")?
-        .query_row([id.to_string()], |_| Ok(()))
-        .optional()?
-        .is_some())
+    has_row(tx, "held_changes", id)
 }
 
 fn hold(tx: &Connection, key: &str, bytes: &[u8]) -> Res<()> {
@@ -1466,11 +1451,7 @@ fn set_aside(
 }
 
 fn is_unchecked(tx: &Connection, id: CaseId) -> Res<bool> {
-    Ok(tx
-        .prepare_cached("SELECT 1 FROM unchecked WHERE case_id = ?1")?
-        .query_row([id.to_string()], |_| Ok(()))
-        .optional()?
-        .is_some())
+    has_row(tx, "unchecked", id)
 }
 
 /// One item of [`Store::receive`], inside its transaction.
