@@ -40,6 +40,14 @@ impl Transport for InProcess<'_> {
     }
 }
 
+/// The hub in-process, every answer delivered.
+fn online(hub: &Hub<SqliteStorage>) -> InProcess<'_> {
+    InProcess {
+        hub,
+        lose_answers: false,
+    }
+}
+
 fn hub_in(dir: &std::path::Path) -> Hub<SqliteStorage> {
     let data = dir.join("hub");
     std::fs::create_dir_all(&data).unwrap();
@@ -73,10 +81,7 @@ fn set_status(device: &mut Device, procedure: ProcedureId, status: ProcedureStat
 fn a_team_syncs_through_the_hub_and_keeps_the_conflict() {
     let tmp = tempfile::tempdir().unwrap();
     let hub = hub_in(tmp.path());
-    let mut net = InProcess {
-        hub: &hub,
-        lose_answers: false,
-    };
+    let mut net = online(&hub);
     let mut lead = device(&tmp.path().join("lead"), "Léa");
     let mut worker = device(&tmp.path().join("worker"), "Bruno");
 
@@ -211,10 +216,7 @@ fn a_team_syncs_through_the_hub_and_keeps_the_conflict() {
 fn a_revoked_device_is_refused_and_cannot_read_what_follows() {
     let tmp = tempfile::tempdir().unwrap();
     let hub = hub_in(tmp.path());
-    let mut net = InProcess {
-        hub: &hub,
-        lose_answers: false,
-    };
+    let mut net = online(&hub);
     let mut lead = device(&tmp.path().join("lead"), "Léa");
     let mut kept = device(&tmp.path().join("kept"), "Anne");
     let mut lost = device(&tmp.path().join("lost"), "Bruno");
@@ -343,10 +345,7 @@ fn changes_that_arrive_before_what_they_need_are_held_not_lost() {
 fn a_bit_flipped_in_the_hubs_database_is_refused_and_blocks_nothing_else() {
     let tmp = tempfile::tempdir().unwrap();
     let hub = hub_in(tmp.path());
-    let mut net = InProcess {
-        hub: &hub,
-        lose_answers: false,
-    };
+    let mut net = online(&hub);
     let mut lead = device(&tmp.path().join("lead"), "Léa");
     let alice = lead
         .add_person(NewPerson {
@@ -401,10 +400,7 @@ fn a_bit_flipped_in_the_hubs_database_is_refused_and_blocks_nothing_else() {
 fn an_entry_that_decrypts_to_garbage_is_refused_and_sync_goes_on() {
     let tmp = tempfile::tempdir().unwrap();
     let hub = hub_in(tmp.path());
-    let mut net = InProcess {
-        hub: &hub,
-        lose_answers: false,
-    };
+    let mut net = online(&hub);
     let mut lead = device(&tmp.path().join("lead"), "Léa");
     let case = lead
         .add_person(NewPerson {
@@ -457,10 +453,7 @@ fn an_entry_that_decrypts_to_garbage_is_refused_and_sync_goes_on() {
 fn a_device_joining_later_starts_from_snapshots_and_the_tail_of_the_log() {
     let tmp = tempfile::tempdir().unwrap();
     let hub = hub_in(tmp.path());
-    let mut net = InProcess {
-        hub: &hub,
-        lose_answers: false,
-    };
+    let mut net = online(&hub);
     let mut lead = device(&tmp.path().join("lead"), "Léa");
     lead.create_team("http://hub", &mut net).unwrap();
     let case = lead
@@ -551,10 +544,7 @@ impl Transport for DropsAfter<'_> {
 fn a_large_upload_is_sealed_into_rows_of_many_case_files_each_and_survives_a_drop() {
     let tmp = tempfile::tempdir().unwrap();
     let hub = hub_in(tmp.path());
-    let mut net = InProcess {
-        hub: &hub,
-        lose_answers: false,
-    };
+    let mut net = online(&hub);
     let mut lead = device(&tmp.path().join("lead"), "Léa");
     let people = 450;
     lead.demo(people, 3, None).unwrap();
@@ -563,10 +553,7 @@ fn a_large_upload_is_sealed_into_rows_of_many_case_files_each_and_survives_a_dro
     assert_eq!(lead.sync_status().unwrap().pending, people + 1);
     // The line is down: the changes are sealed, and wait.
     let mut flaky = DropsAfter {
-        net: InProcess {
-            hub: &hub,
-            lose_answers: false,
-        },
+        net: online(&hub),
         answers: 0,
     };
     assert!(lead.sync(&mut flaky).is_err());
@@ -596,10 +583,7 @@ fn a_large_upload_is_sealed_into_rows_of_many_case_files_each_and_survives_a_dro
 fn an_outbox_saved_inside_the_engine_state_is_moved_to_rows_and_sent() {
     let tmp = tempfile::tempdir().unwrap();
     let hub = hub_in(tmp.path());
-    let mut net = InProcess {
-        hub: &hub,
-        lose_answers: false,
-    };
+    let mut net = online(&hub);
     let mut lead = device(&tmp.path().join("lead"), "Léa");
     let case = lead
         .add_person(NewPerson {
@@ -680,10 +664,7 @@ fn everything(device: &Device) -> Vec<String> {
 fn a_device_joining_holds_exactly_the_case_files_of_the_team() {
     let tmp = tempfile::tempdir().unwrap();
     let hub = hub_in(tmp.path());
-    let mut net = InProcess {
-        hub: &hub,
-        lose_answers: false,
-    };
+    let mut net = online(&hub);
     let mut lead = device(&tmp.path().join("lead"), "Léa");
     // Case files with pending changes and compacted ones, archived ones…
     lead.demo(40, 7, None).unwrap();
@@ -856,10 +837,7 @@ fn a_backlog_gets_through_a_link_that_cannot_carry_large_requests() {
     let hub = hub_in(tmp.path());
     let mut lead = device(&tmp.path().join("lead"), "Léa");
     lead.demo(30, 7, None).unwrap();
-    let mut net = InProcess {
-        hub: &hub,
-        lose_answers: false,
-    };
+    let mut net = online(&hub);
     lead.create_team("http://hub", &mut net).unwrap();
     lead.sync(&mut net).unwrap();
     let code = lead.invite(Role::Worker, &mut net).unwrap().code;
@@ -891,10 +869,7 @@ fn a_backlog_gets_through_a_link_that_cannot_carry_large_requests() {
         "the whole backlog in one push would not get through: {sealed:?}"
     );
     let mut link = Narrow {
-        inner: InProcess {
-            hub: &hub,
-            lose_answers: false,
-        },
+        inner: online(&hub),
         most: MOST,
         largest: 0,
         refused: 0,
