@@ -3,17 +3,28 @@
 //! Format (do not change without bumping [`crate::PROTOCOL_VERSION`]): an
 //! entry naming one document holds that document's Automerge change chunks
 //! as they are (Automerge compresses large ones itself). An entry naming
-//! several documents, in the header's order, holds the byte `1` (the
-//! format) followed by one zstd frame of the postcard encoding of a list of
-//! byte strings, one per document: compressing the changes of a whole push
-//! together finds what repeats from one case file to the next.
+//! several documents, in the header's order, holds a format byte followed by
+//! one zstd frame: compressing the changes of a whole push together finds
+//! what repeats from one case file to the next.
+//!
+//! - Format `2` (written since protocol 5): the frame holds the postcard
+//!   encoding of the changes laid out stream by stream
+//!   ([`crate::columns::Split`]).
+//! - Format `1` (protocol 3 and 4, still read: an outbox may hold such
+//!   entries): the frame holds the postcard encoding of a list of byte
+//!   strings, one per document.
 
 use std::io::Read;
 
 use crate::ProtocolError;
+use crate::columns::{Split, join, split};
 
-/// The format byte of an entry naming several documents.
-const BUNDLE_FORMAT: u8 = 1;
+/// The format byte of an entry naming several documents, their changes laid
+/// out stream by stream.
+const BUNDLE_FORMAT: u8 = 2;
+/// The format byte written by protocols 3 and 4: a list of the documents'
+/// changes as they are.
+const LISTED_FORMAT: u8 = 1;
 /// zstd's level for a bundle of up to [`SMALL_BUNDLE`] bytes (a day's
 /// work: its best ratio, a few milliseconds).
 const SMALL_LEVEL: i32 = 19;
@@ -37,7 +48,7 @@ pub fn pack_changes(parts: &[&[u8]]) -> Result<Vec<u8>, ProtocolError> {
         )),
         [one] => Ok(one.to_vec()),
         many => {
-            let listed = postcard::to_allocvec(many)
+            let listed = postcard::to_allocvec(&split(many))
                 .map_err(|e| ProtocolError::Malformed(format!("cannot encode the changes: {e}")))?;
             let mut out = vec![BUNDLE_FORMAT];
             let level = if listed.len() <= SMALL_BUNDLE {
@@ -66,7 +77,7 @@ pub fn unpack_changes(plaintext: &[u8], docs: usize) -> Result<Vec<Vec<u8>>, Pro
     let Some((&format, frame)) = plaintext.split_first() else {
         return Err(ProtocolError::Truncated);
     };
-    if format != BUNDLE_FORMAT {
+    if format != BUNDLE_FORMAT && format != LISTED_FORMAT {
         return Err(ProtocolError::Malformed(format!(
             "the entry's content has format {format}, which this carnet does not know; update carnet"
         )));
@@ -83,18 +94,10 @@ pub fn unpack_changes(plaintext: &[u8], docs: usize) -> Result<Vec<Vec<u8>>, Pro
             "the entry's content unpacks to more than 64 MiB".into(),
         ));
     }
-    let parts: Vec<Vec<u8>> = match postcard::take_from_bytes(&listed) {
-        Ok((parts, [])) => parts,
-        Ok(_) => {
-            return Err(ProtocolError::Malformed(
-                "unexpected bytes after the entry's changes".into(),
-            ));
-        }
-        Err(e) => {
-            return Err(ProtocolError::Malformed(format!(
-                "the entry's changes are damaged: {e}"
-            )));
-        }
+    let parts = if format == BUNDLE_FORMAT {
+        join(&whole_message::<Split>(&listed)?)?
+    } else {
+        whole_message::<Vec<Vec<u8>>>(&listed)?
     };
     if parts.len() != docs {
         return Err(ProtocolError::Malformed(format!(
@@ -103,4 +106,17 @@ pub fn unpack_changes(plaintext: &[u8], docs: usize) -> Result<Vec<Vec<u8>>, Pro
         )));
     }
     Ok(parts)
+}
+
+/// `bytes` decoded as one `T`, with nothing after it.
+fn whole_message<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ProtocolError> {
+    match postcard::take_from_bytes(bytes) {
+        Ok((message, [])) => Ok(message),
+        Ok(_) => Err(ProtocolError::Malformed(
+            "unexpected bytes after the entry's changes".into(),
+        )),
+        Err(e) => Err(ProtocolError::Malformed(format!(
+            "the entry's changes are damaged: {e}"
+        ))),
+    }
 }

@@ -11,6 +11,7 @@
 //! Receiving devices verify each entry's signature against its author's key
 //! and open it with the team key of its epoch. The hub never holds a team key.
 
+mod columns;
 mod content;
 mod crypto;
 mod error;

@@ -236,6 +236,16 @@ fn damaged_bundles_are_clear_errors() {
     for cut in 1..packed.len() {
         assert!(unpack_changes(&packed[..cut], 2).is_err(), "cut at {cut}");
     }
+    // A bundle sealed under protocols 3 and 4 (format 1: the list of each
+    // document's changes) still unpacks: an outbox may hold one.
+    let mut listed = vec![1u8];
+    let list = postcard::to_allocvec(&vec![b"one".to_vec(), b"two".to_vec()]).unwrap();
+    zstd::stream::copy_encode(list.as_slice(), &mut listed, 3).unwrap();
+    assert_eq!(
+        unpack_changes(&listed, 2).unwrap(),
+        vec![b"one".to_vec(), b"two".to_vec()]
+    );
+    assert_eq!(packed[0], 2, "written in format 2");
     // A small entry that would unpack to a huge one is refused.
     let zeros = vec![0u8; (MAX_UNPACKED_BYTES + 1024) as usize];
     let mut bomb = vec![1u8];
@@ -274,17 +284,19 @@ fn an_entry_saved_under_version_2_still_decodes_and_verifies() {
 }
 
 #[test]
-fn what_was_saved_under_version_3_decodes_as_saved_but_not_off_the_network() {
+fn what_was_saved_under_versions_3_and_4_decodes_as_saved_but_not_off_the_network() {
     let entry = sealed(b"changes waiting in an outbox");
     let mut saved = encode(&entry);
-    saved[4..6].copy_from_slice(&3u16.to_be_bytes());
-    assert!(SAME_ENCODING.contains(&3));
-    assert!(matches!(
-        decode::<SealedEntry>(&saved),
-        Err(ProtocolError::UnknownVersion { found: 3, .. })
-    ));
-    assert_eq!(crate::decode_saved::<SealedEntry>(&saved).unwrap(), entry);
-    assert_eq!(v2::decode_saved_entry(&saved).unwrap(), entry);
+    for version in [3u16, 4] {
+        saved[4..6].copy_from_slice(&version.to_be_bytes());
+        assert!(SAME_ENCODING.contains(&version));
+        assert!(matches!(
+            decode::<SealedEntry>(&saved),
+            Err(ProtocolError::UnknownVersion { found, .. }) if found == version
+        ));
+        assert_eq!(crate::decode_saved::<SealedEntry>(&saved).unwrap(), entry);
+        assert_eq!(v2::decode_saved_entry(&saved).unwrap(), entry);
+    }
     saved[4..6].copy_from_slice(&(PROTOCOL_VERSION + 1).to_be_bytes());
     assert!(matches!(
         crate::decode_saved::<SealedEntry>(&saved),

@@ -12,12 +12,13 @@ use serde::de::DeserializeOwned;
 use crate::ProtocolError;
 
 /// The protocol version this code speaks.
-pub const PROTOCOL_VERSION: u16 = 4;
+pub const PROTOCOL_VERSION: u16 = 5;
 
 /// Earlier versions whose messages are encoded exactly as in this one:
-/// version 4 changed what a snapshot's plaintext may hold, not a message.
-/// What a device saved under them ([`decode_saved`]) reads as it is.
-pub const SAME_ENCODING: &[u16] = &[3];
+/// version 4 changed what a snapshot's plaintext may hold and version 5 how
+/// an entry lays out the changes of several documents, not a message. What
+/// a device saved under them ([`decode_saved`]) reads as it is.
+pub const SAME_ENCODING: &[u16] = &[3, 4];
 const MAGIC: &[u8; 4] = b"CRNT";
 const HEADER_LEN: usize = 6;
 

@@ -1,0 +1,269 @@
+use automerge::{ActorId, AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, transaction::Transactable};
+use proptest::prelude::*;
+
+use super::*;
+
+const NOTES: [&str; 4] = [
+    "Visite à domicile. Mme évoque des difficultés à régler l'électricité ; dossier CAF à compléter, \
+     relance prévue auprès de la MSA. Elle préfère qu'on l'appelle après 14 h.",
+    "Rendez-vous CPAM décalé. M. a reçu le courrier de la complémentaire santé solidaire, \
+     à vérifier ensemble la prochaine fois. Chien au jardin : prévenir avant d'entrer. 🐕",
+    "Pas de réponse à la porte, voisin présent : dit que la famille est partie chez des proches \
+     jusqu'à jeudi. Laisser un mot, repasser la semaine prochaine.",
+    "Échange avec l'assistante sociale du secteur ; aide au logement accordée, \
+     premier versement attendu fin du mois. Tâche : vérifier l'ouverture des droits.",
+];
+
+/// The changes of a case file's day: a visit with a note as text, typed
+/// fields, and for some files a colleague's concurrent edit merged in.
+fn day_of_changes(files: usize) -> Vec<Vec<u8>> {
+    (0..files)
+        .map(|i| {
+            let mut doc = AutoCommit::new().with_actor(ActorId::from([1; 16]));
+            let visits = doc.put_object(ROOT, "visits", ObjType::Map).unwrap();
+            doc.put(ROOT, "name", format!("Personne {i}")).unwrap();
+            doc.commit();
+            let mut colleague = doc.fork().with_actor(ActorId::from([2; 16]));
+            let visit = doc
+                .put_object(&visits, format!("visit-{i:04}"), ObjType::Map)
+                .unwrap();
+            doc.put(&visit, "date", "2025-10-06").unwrap();
+            doc.put(&visit, "minutes", 45).unwrap();
+            doc.put(&visit, "home", true).unwrap();
+            doc.put(&visit, "ended", ScalarValue::Null).unwrap();
+            doc.put(&visit, "distance", 12.5).unwrap();
+            doc.put(&visit, "rev", ScalarValue::counter(1)).unwrap();
+            doc.put(&visit, "at", ScalarValue::Timestamp(1_759_737_600_000))
+                .unwrap();
+            doc.put(&visit, "blob", ScalarValue::Bytes(vec![0, 159, 146, 150]))
+                .unwrap();
+            let note = doc.put_object(&visit, "note", ObjType::Text).unwrap();
+            doc.splice_text(&note, 0, 0, NOTES[i % NOTES.len()]).unwrap();
+            doc.commit_with(
+                automerge::transaction::CommitOptions::default().with_time(1_759_737_600 + i as i64),
+            );
+            if i % 3 == 0 {
+                colleague.put(ROOT, "phone", "06 12 34 56 78").unwrap();
+                colleague.commit();
+                doc.merge(&mut colleague).unwrap();
+                doc.splice_text(&note, 0, 0, "Relu : ").unwrap();
+                doc.commit_with(automerge::transaction::CommitOptions::default().with_message("relu"));
+            }
+            doc.get_changes(&[])
+                .iter()
+                .flat_map(|c| c.raw_bytes().to_vec())
+                .collect()
+        })
+        .collect()
+}
+
+fn as_slices(parts: &[Vec<u8>]) -> Vec<&[u8]> {
+    parts.iter().map(Vec::as_slice).collect()
+}
+
+fn changes_split(split: &Split) -> usize {
+    split
+        .plan
+        .iter()
+        .flatten()
+        .filter(|p| **p == Piece::Change)
+        .count()
+}
+
+#[test]
+fn a_day_of_changes_comes_back_byte_for_byte() {
+    let parts = day_of_changes(12);
+    let split = split(&as_slices(&parts));
+    // Every change went into the streams, none was carried as it is.
+    let changes: usize = parts
+        .iter()
+        .map(|p| automerge::AutoCommit::load(p).unwrap().get_changes(&[]).len())
+        .sum();
+    assert_eq!(changes_split(&split), changes);
+    assert!(split.whole.is_empty());
+    assert_eq!(join(&split).unwrap(), parts);
+    // And Automerge reads them back.
+    for part in join(&split).unwrap() {
+        let doc = AutoCommit::load(&part).unwrap();
+        assert!(doc.get(ROOT, "visits").unwrap().is_some());
+    }
+}
+
+#[test]
+fn notes_with_accents_take_less_metadata() {
+    let parts = day_of_changes(4);
+    let split = split(&as_slices(&parts));
+    let plain_meta: usize = parts
+        .iter()
+        .flat_map(|p| {
+            AutoCommit::load(p)
+                .unwrap()
+                .get_changes(&[])
+                .into_iter()
+                .map(|c| c.raw_bytes().to_vec())
+        })
+        .map(|chunk| declared_meta_length(&chunk))
+        .sum();
+    let short_meta = split.columns[&VALUE_META].len();
+    assert!(
+        short_meta * 2 < plain_meta,
+        "{short_meta} bytes against {plain_meta}"
+    );
+}
+
+/// The length of a change's value metadata column, as Automerge wrote it.
+fn declared_meta_length(chunk: &[u8]) -> usize {
+    let mut rest = &chunk[FIXED_HEADER + read_uleb(&chunk[FIXED_HEADER..]).unwrap().1..];
+    let (deps, _) = take_uleb(&mut rest).unwrap();
+    take(&mut rest, deps as usize * HASH_BYTES).unwrap();
+    take_bytes(&mut rest).unwrap();
+    take_uleb(&mut rest).unwrap();
+    take_uleb(&mut rest).unwrap();
+    skip_leb(&mut rest).unwrap();
+    take_bytes(&mut rest).unwrap();
+    let (others, _) = take_uleb(&mut rest).unwrap();
+    for _ in 0..others {
+        take_bytes(&mut rest).unwrap();
+    }
+    column_specs(&mut rest)
+        .unwrap()
+        .into_iter()
+        .find(|(spec, _)| *spec == VALUE_META)
+        .map_or(0, |(_, length)| length)
+}
+
+#[test]
+fn streams_compress_better_than_the_changes_one_after_the_other() {
+    let parts = day_of_changes(30);
+    let listed = postcard::to_allocvec(&parts).unwrap();
+    let streams = postcard::to_allocvec(&split(&as_slices(&parts))).unwrap();
+    let listed = zstd::bulk::compress(&listed, 19).unwrap().len();
+    let streams = zstd::bulk::compress(&streams, 19).unwrap().len();
+    assert!(streams < listed, "{streams} bytes against {listed}");
+}
+
+#[test]
+fn what_is_not_a_plain_change_is_carried_as_it_is() {
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "note", "é".repeat(400)).unwrap();
+    doc.commit();
+    let compressed = doc.get_changes(&[])[0].bytes().to_vec();
+    assert_ne!(compressed[8], CHANGE, "a large change is stored deflated");
+    let saved = doc.save();
+    let plain = doc.get_changes(&[])[0].raw_bytes().to_vec();
+    // The same change with its length written in one byte more: Automerge
+    // reads it, but it would not come back byte for byte.
+    let (length, used) = read_uleb(&plain[FIXED_HEADER..]).unwrap();
+    let mut longer = plain[..FIXED_HEADER].to_vec();
+    let mut leb = Vec::new();
+    write_uleb(&mut leb, length);
+    *leb.last_mut().unwrap() |= 0x80;
+    leb.push(0);
+    longer.extend_from_slice(&leb);
+    longer.extend_from_slice(&plain[FIXED_HEADER + used..]);
+    let parts: Vec<Vec<u8>> = vec![
+        compressed,
+        saved,
+        Vec::new(),
+        b"not automerge at all".to_vec(),
+        longer,
+        [plain.clone(), b"trailing".to_vec(), plain.clone()].concat(),
+        plain[..plain.len() - 1].to_vec(),
+    ];
+    let split = split(&as_slices(&parts));
+    // The two plain changes that are whole chunks go into the streams; what
+    // follows bytes that are no chunk is carried as it is.
+    assert_eq!(
+        split.plan,
+        [
+            vec![Piece::Whole(parts[0].len() as u64)],
+            vec![Piece::Whole(parts[1].len() as u64)],
+            vec![],
+            vec![Piece::Whole(20)],
+            vec![Piece::Whole(parts[4].len() as u64)],
+            vec![Piece::Change, Piece::Whole(8 + plain.len() as u64)],
+            vec![Piece::Whole(parts[6].len() as u64)],
+        ]
+    );
+    assert_eq!(join(&split).unwrap(), parts);
+}
+
+#[test]
+fn damaged_streams_are_clear_errors() {
+    let parts = day_of_changes(3);
+    let good = split(&as_slices(&parts));
+    let message = |split: &Split| match join(split) {
+        Err(ProtocolError::Malformed(m)) => m,
+        other => panic!("{other:?}"),
+    };
+    let mut cut = Split { ..clone(&good) };
+    cut.head.pop();
+    assert!(message(&cut).contains("damaged"));
+    let mut left = clone(&good);
+    left.deps.push(0);
+    assert!(message(&left).contains("left after"));
+    let mut missing = clone(&good);
+    missing.columns.remove(&VALUE_RAW);
+    assert!(message(&missing).contains("missing"));
+    let mut more = clone(&good);
+    more.plan[0].push(Piece::Whole(1));
+    assert!(message(&more).contains("cut short"));
+    // A run of a billion billion values of no length, then one character:
+    // refused at once, not expanded.
+    let mut huge = Rle::default();
+    huge.push(1, 1 << 60);
+    huge.push(0, 1);
+    assert!(full_meta(&huge.finish(), "é".as_bytes(), 10).is_err());
+}
+
+fn clone(split: &Split) -> Split {
+    postcard::from_bytes(&postcard::to_allocvec(split).unwrap()).unwrap()
+}
+
+#[test]
+fn runs_are_encoded_as_automerge_encodes_them() {
+    let encode = |values: &[u64]| {
+        let mut rle = Rle::default();
+        for v in values {
+            rle.push(*v, 1);
+        }
+        rle.finish()
+    };
+    // Runs of two or more, the rest grouped as literals.
+    assert_eq!(encode(&[7, 7, 7]), [3, 7]);
+    assert_eq!(encode(&[1, 2, 3]), [0x7d, 1, 2, 3]);
+    assert_eq!(encode(&[1, 2, 2, 3]), [0x7f, 1, 2, 2, 0x7f, 3]);
+    assert_eq!(encode(&[]), [] as [u8; 0]);
+    let mut pushed = Rle::default();
+    pushed.push(1, 1);
+    pushed.push(2, 300);
+    pushed.push(2, 2);
+    assert_eq!(pushed.finish(), encode(&[[1].as_slice(), &[2; 302]].concat()));
+}
+
+proptest! {
+    #[test]
+    fn any_parts_come_back_as_they_were(parts in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..200), 0..5)) {
+        let split = split(&as_slices(&parts));
+        prop_assert_eq!(join(&split).unwrap(), parts);
+    }
+
+    #[test]
+    fn damaged_streams_never_panic(stream in 0usize..4, at in any::<prop::sample::Index>(), byte in any::<u8>(), cut in any::<bool>()) {
+        let parts = day_of_changes(2);
+        let mut split = split(&as_slices(&parts));
+        let target = match stream {
+            0 => &mut split.head,
+            1 => &mut split.deps,
+            2 => split.columns.get_mut(&VALUE_META).unwrap(),
+            _ => split.columns.get_mut(&VALUE_RAW).unwrap(),
+        };
+        let i = at.index(target.len());
+        if cut {
+            target.truncate(i);
+        } else {
+            target[i] = byte;
+        }
+        let _ = join(&split);
+    }
+}
