@@ -257,18 +257,11 @@ fn damaged_bundles_are_clear_errors() {
 #[test]
 fn an_entry_saved_under_version_2_still_decodes_and_verifies() {
     let entry = sealed(b"changes waiting in an outbox");
-    let old = v2::SealedEntryV2 {
-        header: v2::EntryHeaderV2 {
-            team: entry.header.team,
-            doc: entry.header.docs[0],
-            author: entry.header.author,
-            epoch: entry.header.epoch,
-            entry_id: entry.header.entry_id,
-        },
-        nonce: entry.nonce,
-        ciphertext: entry.ciphertext.clone(),
-        signature: entry.signature.clone(),
-    };
+    let old = v2::SealedEntryV2::try_from(&entry).unwrap();
+    assert_eq!(old.header.doc, entry.header.docs[0]);
+    let mut several = entry.clone();
+    several.header.docs.push(Uuid::from_bytes([7; 16]));
+    assert!(v2::SealedEntryV2::try_from(&several).is_err());
     let mut saved = b"CRNT".to_vec();
     saved.extend_from_slice(&2u16.to_be_bytes());
     saved.extend_from_slice(&postcard::to_allocvec(&old).unwrap());

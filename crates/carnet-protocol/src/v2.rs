@@ -54,6 +54,33 @@ impl From<SealedEntryV2> for Sealed {
     }
 }
 
+impl TryFrom<&Sealed> for SealedEntryV2 {
+    type Error = ProtocolError;
+
+    /// The same entry as a version-2 device saved it: only an entry naming
+    /// one document has such a form.
+    fn try_from(entry: &Sealed) -> Result<Self, ProtocolError> {
+        let h = &entry.header;
+        let [doc] = h.docs[..] else {
+            return Err(ProtocolError::Malformed(
+                "an entry of version 2 names exactly one document".into(),
+            ));
+        };
+        Ok(Self {
+            header: EntryHeaderV2 {
+                team: h.team,
+                doc,
+                author: h.author,
+                epoch: h.epoch,
+                entry_id: h.entry_id,
+            },
+            nonce: entry.nonce,
+            ciphertext: entry.ciphertext.clone(),
+            signature: entry.signature.clone(),
+        })
+    }
+}
+
 /// Decodes something saved under version 2 (with its envelope).
 ///
 /// # Errors

@@ -558,18 +558,7 @@ fn a_state_saved_under_protocol_2_resumes_with_its_outbox() {
     let entry = a
         .seal(Uuid::from_u128(5), b"waiting since version 2", random(1))
         .unwrap();
-    let old = carnet_protocol::v2::SealedEntryV2 {
-        header: carnet_protocol::v2::EntryHeaderV2 {
-            team: entry.header.team,
-            doc: entry.header.docs[0],
-            author: entry.header.author,
-            epoch: entry.header.epoch,
-            entry_id: entry.header.entry_id,
-        },
-        nonce: entry.nonce,
-        ciphertext: entry.ciphertext.clone(),
-        signature: entry.signature.clone(),
-    };
+    let old = carnet_protocol::v2::SealedEntryV2::try_from(&entry).unwrap();
     #[derive(Serialize)]
     struct SavedV2 {
         cursor: u64,
