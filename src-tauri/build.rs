@@ -1,48 +1,17 @@
 //! Tauri's build step: checks the capabilities against the app's commands
 //! and embeds the built UI. The UI must be built first (`ui/dist`).
 
-/// Every command the screens may call; each becomes a permission
-/// `allow-<command>` that `capabilities/main.json` grants to the main window.
-/// Must match `COMMANDS` in `src/main.rs` (a test checks it).
-const COMMANDS: &[&str] = &[
-    "session_state",
-    "init",
-    "unlock",
-    "lock",
-    "caseload",
-    "communes",
-    "case_show",
-    "person_add",
-    "person_update",
-    "consent_record",
-    "visit_add",
-    "visit_edit",
-    "visit_archive",
-    "procedure_add",
-    "procedure_set",
-    "task_add",
-    "task_done",
-    "task_edit",
-    "tasks_due",
-    "sync_status",
-    "sync_now",
-    "team_join",
-    "team_members",
-    "settings_set",
-    "review_since",
-    "review_mark",
-    "visit_review",
-    "comment_add",
-    "conflicts",
-    "conflict_resolve",
-    "history",
-    "case_as_of",
-    "stats",
-    "export_csv",
-    "retention",
-    "case_archive",
-    "report_pdf",
-];
+/// Declares `COMMANDS`: every command the screens may call; each becomes a
+/// permission `allow-<command>` that `capabilities/main.json` grants to the
+/// main window. The list is `src/command_names.rs`, which `src/main.rs`
+/// turns into the commands themselves.
+macro_rules! with_commands {
+    ($($name:ident),* $(,)?) => {
+        const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+include!("src/command_names.rs");
 
 fn main() {
     println!("cargo:rerun-if-changed=../ui/dist");
