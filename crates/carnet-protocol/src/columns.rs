@@ -46,38 +46,41 @@ const STRING: u64 = 6;
 /// Refuse to rebuild more than this (a corrupt or hostile bundle).
 const MAX_JOINED_BYTES: usize = 64 * 1024 * 1024;
 
-/// The chunks of several documents' changes, stream by stream.
+/// The chunks of several documents' changes, stream by stream: what an
+/// entry of format 2 holds. Every field is bytes, so decoding one costs no
+/// more memory than the bytes received.
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Split {
-    /// For each document, its chunks in order.
-    plan: Vec<Vec<Piece>>,
+    /// The number of documents, then for each its number of pieces and each
+    /// piece: `0` for a change taken from the streams, `n + 1` for `n` bytes
+    /// taken from `whole` (LEB128 numbers).
+    plan: Vec<u8>,
     /// Each split change's header fields, as they were, then how its value
     /// metadata is written and its extra bytes.
     head: Vec<u8>,
     /// Each split change's dependency hashes.
     deps: Vec<u8>,
-    /// Each column's bytes, by column specification, change after change.
-    columns: BTreeMap<u64, Vec<u8>>,
+    /// Each column's stream, in increasing order of column specification:
+    /// the specification, the stream's length (LEB128 numbers), its bytes,
+    /// change after change.
+    columns: Vec<u8>,
     /// The bytes carried as they are.
     whole: Vec<u8>,
 }
 
-/// One piece of a document's changes.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-enum Piece {
-    /// A change chunk taken from the streams.
-    Change,
-    /// So many bytes taken from [`Split::whole`].
-    Whole(u64),
-}
+/// At most so many columns in a change (Automerge writes about a dozen).
+const MAX_COLUMNS: u64 = 64;
 
 /// The changes of each document of `parts`, stream by stream.
 #[must_use]
 pub fn split(parts: &[&[u8]]) -> Split {
     let mut out = Split::default();
+    let mut columns: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+    write_uleb(&mut out.plan, parts.len() as u64);
     for part in parts {
-        let mut pieces = Vec::new();
-        let mut whole = 0usize;
+        // Each piece as the plan writes it.
+        let mut pieces: Vec<u64> = Vec::new();
+        let mut whole = 0u64;
         let mut rest = *part;
         while !rest.is_empty() {
             let length = chunk_length(rest).unwrap_or(rest.len());
@@ -85,60 +88,104 @@ pub fn split(parts: &[&[u8]]) -> Split {
             match split_change(chunk) {
                 Some(one) => {
                     if whole > 0 {
-                        pieces.push(Piece::Whole(whole as u64));
+                        pieces.push(whole + 1);
                         whole = 0;
                     }
-                    pieces.push(Piece::Change);
+                    pieces.push(0);
                     out.head.extend_from_slice(&one.head);
                     out.deps.extend_from_slice(&one.deps);
                     for (spec, bytes) in one.columns {
-                        out.columns.entry(spec).or_default().extend_from_slice(&bytes);
+                        columns.entry(spec).or_default().extend_from_slice(&bytes);
                     }
                 }
                 None => {
                     out.whole.extend_from_slice(chunk);
-                    whole += chunk.len();
+                    whole += chunk.len() as u64;
                 }
             }
             rest = after;
         }
         if whole > 0 {
-            pieces.push(Piece::Whole(whole as u64));
+            pieces.push(whole + 1);
         }
-        out.plan.push(pieces);
+        write_uleb(&mut out.plan, pieces.len() as u64);
+        for piece in pieces {
+            write_uleb(&mut out.plan, piece);
+        }
+    }
+    for (spec, bytes) in columns {
+        write_uleb(&mut out.columns, spec);
+        write_uleb(&mut out.columns, bytes.len() as u64);
+        out.columns.extend_from_slice(&bytes);
     }
     out
 }
 
-/// The changes of each document, as they were before [`split`].
+/// The changes of each of `docs` documents, as they were before [`split`].
 ///
 /// # Errors
-/// [`ProtocolError::Malformed`] when the streams do not hold what the plan
-/// says, hold more, or rebuild to more than 64 MiB; never panics, whatever
-/// the bytes.
-pub fn join(split: &Split) -> Result<Vec<Vec<u8>>, ProtocolError> {
-    let mut streams = Streams::new(split);
-    let mut total = 0usize;
-    let mut out = Vec::with_capacity(split.plan.len());
-    for pieces in &split.plan {
+/// [`ProtocolError::Malformed`] when the plan names another number of
+/// documents, the streams do not hold what the plan says or hold more, or
+/// they rebuild to more than 64 MiB; never panics, and never holds much
+/// more than 64 MiB, whatever the bytes.
+pub fn join(split: &Split, docs: usize) -> Result<Vec<Vec<u8>>, ProtocolError> {
+    let cut = || damaged("the plan is cut short");
+    let mut plan = split.plan.as_slice();
+    let (count, _) = take_uleb(&mut plan).ok_or_else(cut)?;
+    if count != docs as u64 {
+        return Err(ProtocolError::Malformed(format!(
+            "the entry names {docs} documents but carries changes of {count}"
+        )));
+    }
+    let mut streams = Streams {
+        head: &split.head,
+        deps: &split.deps,
+        columns: column_streams(&split.columns)?,
+        whole: &split.whole,
+    };
+    let mut budget = MAX_JOINED_BYTES;
+    let mut out = Vec::with_capacity(docs);
+    for _ in 0..docs {
+        let (pieces, _) = take_uleb(&mut plan).ok_or_else(cut)?;
         let mut part = Vec::new();
-        for piece in pieces {
-            match *piece {
-                Piece::Change => streams.change_into(&mut part)?,
-                Piece::Whole(length) => {
-                    let length = usize::try_from(length).map_err(|_| damaged("a part is too long"))?;
-                    part.extend_from_slice(take(&mut streams.whole, length)?);
-                }
+        for _ in 0..pieces {
+            let (piece, _) = take_uleb(&mut plan).ok_or_else(cut)?;
+            if piece == 0 {
+                streams.change_into(&mut part, budget)?;
+            } else {
+                let length = usize::try_from(piece - 1).map_err(|_| damaged("a part is too long"))?;
+                part.extend_from_slice(take(&mut streams.whole, length)?);
             }
-            if total + part.len() > MAX_JOINED_BYTES {
+            if part.len() > budget {
                 return Err(damaged("they rebuild to more than 64 MiB"));
             }
         }
-        total += part.len();
+        budget -= part.len();
         out.push(part);
+    }
+    if !plan.is_empty() {
+        return Err(damaged("the plan goes on after the last document"));
     }
     streams.finished()?;
     Ok(out)
+}
+
+/// The column streams of a [`Split`], by specification.
+fn column_streams(mut bytes: &[u8]) -> Result<BTreeMap<u64, &[u8]>, ProtocolError> {
+    let cut = || damaged("the columns are cut short");
+    let mut columns = BTreeMap::new();
+    let mut last = None;
+    while !bytes.is_empty() {
+        let (spec, _) = take_uleb(&mut bytes).ok_or_else(cut)?;
+        let (length, _) = take_uleb(&mut bytes).ok_or_else(cut)?;
+        let length = usize::try_from(length).map_err(|_| cut())?;
+        if last.is_some_and(|last| spec <= last) || columns.len() as u64 >= MAX_COLUMNS {
+            return Err(damaged("the columns are not in order, or too many"));
+        }
+        last = Some(spec);
+        columns.insert(spec, take(&mut bytes, length)?);
+    }
+    Ok(columns)
 }
 
 /// A change's streams, before they join the bundle's.
@@ -149,56 +196,50 @@ struct OneChange {
 }
 
 /// `chunk` laid out in streams, if it is a change that comes back from them
-/// byte for byte.
+/// byte for byte (with its value metadata written short if that comes
+/// back too, as it is otherwise).
 fn split_change(chunk: &[u8]) -> Option<OneChange> {
     if chunk.len() < FIXED_HEADER || chunk[..4] != MAGIC || chunk[8] != CHANGE {
         return None;
     }
     let (_, used) = read_uleb(&chunk[FIXED_HEADER..])?;
     let body = &chunk[FIXED_HEADER + used..];
-    let one = lay_out(body)?;
-    let mut streams = Streams {
-        head: &one.head,
-        deps: &one.deps,
-        columns: one
-            .columns
-            .iter()
-            .map(|(spec, bytes)| (*spec, bytes.as_slice()))
-            .collect(),
-        whole: &[],
-    };
-    let mut rebuilt = Vec::with_capacity(chunk.len());
-    streams.change_into(&mut rebuilt).ok()?;
-    (rebuilt == chunk && streams.finished().is_ok()).then_some(one)
+    [true, false].into_iter().find_map(|short| {
+        let one = lay_out(body, short)?;
+        let mut streams = Streams {
+            head: &one.head,
+            deps: &one.deps,
+            columns: one
+                .columns
+                .iter()
+                .map(|(spec, bytes)| (*spec, bytes.as_slice()))
+                .collect(),
+            whole: &[],
+        };
+        let mut rebuilt = Vec::with_capacity(chunk.len());
+        streams.change_into(&mut rebuilt, MAX_JOINED_BYTES).ok()?;
+        (rebuilt == chunk && streams.finished().is_ok()).then_some(one)
+    })
 }
 
-/// The streams of a change's body (what follows its length).
-fn lay_out(body: &[u8]) -> Option<OneChange> {
+/// The streams of a change's body (what follows its length), its value
+/// metadata written `short` if it can be.
+fn lay_out(body: &[u8], short: bool) -> Option<OneChange> {
     let mut rest = body;
     let mut head = Vec::new();
     let (deps_count, bytes) = take_uleb(&mut rest)?;
     head.extend_from_slice(bytes);
     let deps_bytes = usize::try_from(deps_count).ok()?.checked_mul(HASH_BYTES)?;
     let deps = take(&mut rest, deps_bytes).ok()?.to_vec();
-    // Actor, sequence number, first op, time, message, other actors.
     let start = rest;
-    take_bytes(&mut rest)?;
-    take_uleb(&mut rest)?;
-    take_uleb(&mut rest)?;
-    skip_leb(&mut rest)?;
-    take_bytes(&mut rest)?;
-    let (others, _) = take_uleb(&mut rest)?;
-    for _ in 0..others {
-        take_bytes(&mut rest)?;
-    }
-    let specs = column_specs(&mut rest)?;
+    let specs = fields_to_columns(&mut rest)?;
     head.extend_from_slice(&start[..start.len() - rest.len()]);
     let mut columns = Vec::with_capacity(specs.len());
     for (spec, length) in &specs {
         columns.push((*spec, take(&mut rest, *length).ok()?.to_vec()));
     }
     let single = |spec| specs.iter().filter(|(s, _)| *s == spec).count() == 1;
-    let meta = (single(VALUE_META) && single(VALUE_RAW))
+    let meta = (short && single(VALUE_META) && single(VALUE_RAW))
         .then(|| {
             let raw = &columns.iter().find(|(s, _)| *s == VALUE_RAW)?.1;
             let meta = &columns.iter().find(|(s, _)| *s == VALUE_META)?.1;
@@ -222,9 +263,28 @@ fn lay_out(body: &[u8]) -> Option<OneChange> {
     Some(OneChange { head, deps, columns })
 }
 
+/// Passes over a change's fields from its actor to its list of columns (its
+/// actor, sequence number, first op, time, message and other actors, as
+/// Automerge writes them after the dependencies) and gives that list.
+fn fields_to_columns(rest: &mut &[u8]) -> Option<Vec<(u64, usize)>> {
+    take_bytes(rest)?;
+    take_uleb(rest)?;
+    take_uleb(rest)?;
+    skip_leb(rest)?;
+    take_bytes(rest)?;
+    let (others, _) = take_uleb(rest)?;
+    for _ in 0..others {
+        take_bytes(rest)?;
+    }
+    column_specs(rest)
+}
+
 /// A change's column specifications and lengths, as `(spec, length)`.
 fn column_specs(rest: &mut &[u8]) -> Option<Vec<(u64, usize)>> {
     let (count, _) = take_uleb(rest)?;
+    if count > MAX_COLUMNS {
+        return None;
+    }
     let mut specs = Vec::new();
     for _ in 0..count {
         let (spec, _) = take_uleb(rest)?;
@@ -242,22 +302,10 @@ struct Streams<'a> {
     whole: &'a [u8],
 }
 
-impl<'a> Streams<'a> {
-    fn new(split: &'a Split) -> Self {
-        Self {
-            head: &split.head,
-            deps: &split.deps,
-            columns: split
-                .columns
-                .iter()
-                .map(|(spec, bytes)| (*spec, bytes.as_slice()))
-                .collect(),
-            whole: &split.whole,
-        }
-    }
-
-    /// Takes the next change from the streams and appends its chunk to `out`.
-    fn change_into(&mut self, out: &mut Vec<u8>) -> Result<(), ProtocolError> {
+impl Streams<'_> {
+    /// Takes the next change from the streams and appends its chunk to
+    /// `out`, unless `out` would then hold more than `budget` bytes.
+    fn change_into(&mut self, out: &mut Vec<u8>, budget: usize) -> Result<(), ProtocolError> {
         let short = || damaged("a change's header is cut short");
         let mut body = Vec::new();
         let (deps_count, bytes) = take_uleb(&mut self.head).ok_or_else(short)?;
@@ -268,16 +316,7 @@ impl<'a> Streams<'a> {
             .ok_or_else(|| damaged("a change lists too many dependencies"))?;
         body.extend_from_slice(take(&mut self.deps, deps_bytes)?);
         let start = self.head;
-        take_bytes(&mut self.head).ok_or_else(short)?;
-        take_uleb(&mut self.head).ok_or_else(short)?;
-        take_uleb(&mut self.head).ok_or_else(short)?;
-        skip_leb(&mut self.head).ok_or_else(short)?;
-        take_bytes(&mut self.head).ok_or_else(short)?;
-        let (others, _) = take_uleb(&mut self.head).ok_or_else(short)?;
-        for _ in 0..others {
-            take_bytes(&mut self.head).ok_or_else(short)?;
-        }
-        let specs = column_specs(&mut self.head).ok_or_else(short)?;
+        let specs = fields_to_columns(&mut self.head).ok_or_else(short)?;
         body.extend_from_slice(&start[..start.len() - self.head.len()]);
         let (meta_form, _) = take_uleb(&mut self.head).ok_or_else(short)?;
         let (extra_length, _) = take_uleb(&mut self.head).ok_or_else(short)?;
@@ -306,6 +345,9 @@ impl<'a> Streams<'a> {
                 .position(|(spec, _)| *spec == VALUE_RAW)
                 .map(|i| columns[i])
                 .ok_or_else(|| damaged("the values of a change are missing"))?;
+            if out.len().saturating_add(length) > budget {
+                return Err(damaged("they rebuild to more than 64 MiB"));
+            }
             meta = full_meta(short, raw, length)?;
             columns[at] = &meta;
         }
@@ -342,24 +384,21 @@ impl<'a> Streams<'a> {
 /// (see the module's documentation), if it can be.
 fn short_meta(meta: &[u8], raw: &[u8]) -> Option<Vec<u8>> {
     let mut out = Rle::default();
-    let mut rest = meta;
+    let mut runs = Runs::new(meta);
     let mut at = 0usize;
-    while !rest.is_empty() {
-        let values = read_group(&mut rest).ok()??;
-        for (value, times) in values {
-            let length = usize::try_from(value >> 4).ok()?;
-            if value & 0xf == STRING && (1..=4).contains(&length) {
-                for _ in 0..times {
-                    let bytes = raw.get(at..at + length)?;
-                    let one = std::str::from_utf8(bytes).ok()?.chars().count() == 1;
-                    out.push(if one { 0 } else { value + 1 }, 1);
-                    at += length;
-                }
-            } else {
-                let all = usize::try_from(times).ok()?.checked_mul(length)?;
-                at = at.checked_add(all).filter(|end| *end <= raw.len())?;
-                out.push(value.checked_add(1)?, times);
+    while let Some((value, times)) = runs.next().ok()? {
+        let length = usize::try_from(value >> 4).ok()?;
+        if value & 0xf == STRING && (1..=4).contains(&length) {
+            for _ in 0..times {
+                let bytes = raw.get(at..at + length)?;
+                let one = std::str::from_utf8(bytes).ok()?.chars().count() == 1;
+                out.push(if one { 0 } else { value + 1 }, 1);
+                at += length;
             }
+        } else {
+            let all = usize::try_from(times).ok()?.checked_mul(length)?;
+            at = at.checked_add(all).filter(|end| *end <= raw.len())?;
+            out.push(value.checked_add(1)?, times);
         }
     }
     (at == raw.len()).then(|| out.finish())
@@ -369,37 +408,39 @@ fn short_meta(meta: &[u8], raw: &[u8]) -> Option<Vec<u8>> {
 /// `length` bytes.
 fn full_meta(short: &[u8], raw: &[u8], length: usize) -> Result<Vec<u8>, ProtocolError> {
     let mut out = Rle::default();
-    let mut rest = short;
+    let mut runs = Runs::new(short);
     let mut at = 0usize;
     let overrun = || damaged("a change's values are cut short");
-    while !rest.is_empty() {
-        let values = read_group(&mut rest)?.ok_or_else(|| damaged("a change's values are damaged"))?;
-        for (value, times) in values {
-            if value == 0 {
-                for _ in 0..times {
-                    let width = raw.get(at).map(|b| utf8_width(*b)).ok_or_else(overrun)?;
-                    let bytes = raw.get(at..at + width).ok_or_else(overrun)?;
-                    if width == 0 || std::str::from_utf8(bytes).is_err() {
-                        return Err(damaged("a change's text is not UTF-8"));
-                    }
-                    out.push(((width as u64) << 4) | STRING, 1);
-                    at += width;
+    let longer = || damaged("a change's value metadata is longer than it says");
+    while let Some((value, times)) = runs.next()? {
+        if value == 0 {
+            // Each time takes at least one byte of the values.
+            for _ in 0..times {
+                let width = raw.get(at).map(|b| utf8_width(*b)).ok_or_else(overrun)?;
+                let bytes = raw.get(at..at + width).ok_or_else(overrun)?;
+                if width == 0 || std::str::from_utf8(bytes).is_err() {
+                    return Err(damaged("a change's text is not UTF-8"));
                 }
-            } else {
-                let meta = value - 1;
-                let all = usize::try_from(meta >> 4)
-                    .ok()
-                    .and_then(|l| usize::try_from(times).ok()?.checked_mul(l))
-                    .ok_or_else(overrun)?;
-                at = at
-                    .checked_add(all)
-                    .filter(|end| *end <= raw.len())
-                    .ok_or_else(overrun)?;
-                out.push(meta, times);
+                out.push(((width as u64) << 4) | STRING, 1);
+                at += width;
+                if out.written() > length {
+                    return Err(longer());
+                }
             }
-            if out.bytes.len() > length {
-                return Err(damaged("a change's value metadata is longer than it says"));
-            }
+        } else {
+            let meta = value - 1;
+            let all = usize::try_from(meta >> 4)
+                .ok()
+                .and_then(|l| usize::try_from(times).ok()?.checked_mul(l))
+                .ok_or_else(overrun)?;
+            at = at
+                .checked_add(all)
+                .filter(|end| *end <= raw.len())
+                .ok_or_else(overrun)?;
+            out.push(meta, times);
+        }
+        if out.written() > length {
+            return Err(longer());
         }
     }
     let meta = out.finish();
@@ -420,30 +461,50 @@ fn utf8_width(byte: u8) -> usize {
     }
 }
 
-/// One group of a run-length encoded column of unsigned numbers: its values
-/// as `(value, times)`; `None` for a run of nulls (not expected in the
-/// column written another way).
-fn read_group(rest: &mut &[u8]) -> Result<Option<Vec<(u64, u64)>>, ProtocolError> {
-    let cut = || damaged("a column is cut short");
-    let count = read_sleb(rest).ok_or_else(cut)?;
-    if count > 0 {
-        let (value, _) = take_uleb(rest).ok_or_else(cut)?;
-        Ok(Some(vec![(value, count.unsigned_abs())]))
-    } else if count < 0 {
-        let mut values = Vec::new();
-        for _ in 0..count.unsigned_abs() {
-            let (value, _) = take_uleb(rest).ok_or_else(cut)?;
-            values.push((value, 1));
+/// A run-length encoded column of unsigned numbers read one run at a time,
+/// as `(value, times)`; a value of a literal is a run of one. A run of
+/// nulls is an error: the value metadata has none.
+struct Runs<'a> {
+    rest: &'a [u8],
+    /// Values left in the literal being read.
+    literal: u64,
+}
+
+impl<'a> Runs<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            rest: bytes,
+            literal: 0,
         }
-        Ok(Some(values))
-    } else {
-        Ok(None)
+    }
+
+    fn next(&mut self) -> Result<Option<(u64, u64)>, ProtocolError> {
+        let cut = || damaged("a column is cut short");
+        if self.literal > 0 {
+            self.literal -= 1;
+            let (value, _) = take_uleb(&mut self.rest).ok_or_else(cut)?;
+            return Ok(Some((value, 1)));
+        }
+        if self.rest.is_empty() {
+            return Ok(None);
+        }
+        let count = read_sleb(&mut self.rest).ok_or_else(cut)?;
+        let (value, _) = take_uleb(&mut self.rest).ok_or_else(cut)?;
+        match count {
+            0 => Err(damaged("a column holds nulls where none may be")),
+            1.. => Ok(Some((value, count.unsigned_abs()))),
+            _ => {
+                self.literal = count.unsigned_abs() - 1;
+                Ok(Some((value, 1)))
+            }
+        }
     }
 }
 
 /// Automerge's run-length encoding of unsigned numbers, state for state:
 /// a value repeated is a run (count, value); values that do not repeat go
-/// together as a literal (minus their count, then each).
+/// together as a literal (minus their count, then each). A literal being
+/// gathered is kept encoded, so the memory it takes is what it will write.
 #[derive(Default)]
 struct Rle {
     bytes: Vec<u8>,
@@ -456,7 +517,8 @@ enum RleState {
     Empty,
     Lone(u64),
     Run(u64, u64),
-    Literal(u64, Vec<u64>),
+    /// The last value, then how many came before it and their encoding.
+    Literal(u64, u64, Vec<u8>),
 }
 
 impl Rle {
@@ -478,21 +540,34 @@ impl Rle {
         self.state = match std::mem::take(&mut self.state) {
             RleState::Empty => RleState::Lone(value),
             RleState::Lone(other) if other == value => RleState::Run(value, 2),
-            RleState::Lone(other) => RleState::Literal(value, vec![other]),
+            RleState::Lone(other) => {
+                let mut before = Vec::new();
+                write_uleb(&mut before, other);
+                RleState::Literal(value, 1, before)
+            }
             RleState::Run(other, count) if other == value => RleState::Run(value, count.saturating_add(1)),
             RleState::Run(other, count) => {
                 self.run(other, count);
                 RleState::Lone(value)
             }
-            RleState::Literal(last, run) if last == value => {
-                self.literal(&run);
+            RleState::Literal(last, count, before) if last == value => {
+                self.literal(count, &before);
                 RleState::Run(value, 2)
             }
-            RleState::Literal(last, mut run) => {
-                run.push(last);
-                RleState::Literal(value, run)
+            RleState::Literal(last, count, mut before) => {
+                write_uleb(&mut before, last);
+                RleState::Literal(value, count + 1, before)
             }
         };
+    }
+
+    /// The bytes written so far, the literal being gathered included: the
+    /// column will be at least this long.
+    fn written(&self) -> usize {
+        match &self.state {
+            RleState::Literal(_, _, before) => self.bytes.len() + before.len(),
+            _ => self.bytes.len(),
+        }
     }
 
     fn run(&mut self, value: u64, count: u64) {
@@ -500,21 +575,24 @@ impl Rle {
         write_uleb(&mut self.bytes, value);
     }
 
-    fn literal(&mut self, values: &[u64]) {
-        write_sleb(&mut self.bytes, -i64::try_from(values.len()).unwrap_or(i64::MAX));
-        for value in values {
-            write_uleb(&mut self.bytes, *value);
-        }
+    /// Writes a literal of `count` values, already encoded.
+    fn literal(&mut self, count: u64, encoded: &[u8]) {
+        write_sleb(&mut self.bytes, -i64::try_from(count).unwrap_or(i64::MAX));
+        self.bytes.extend_from_slice(encoded);
     }
 
     fn finish(mut self) -> Vec<u8> {
         match std::mem::take(&mut self.state) {
             RleState::Empty => {}
-            RleState::Lone(value) => self.literal(&[value]),
+            RleState::Lone(value) => {
+                let mut encoded = Vec::new();
+                write_uleb(&mut encoded, value);
+                self.literal(1, &encoded);
+            }
             RleState::Run(value, count) => self.run(value, count),
-            RleState::Literal(last, mut run) => {
-                run.push(last);
-                self.literal(&run);
+            RleState::Literal(last, count, mut before) => {
+                write_uleb(&mut before, last);
+                self.literal(count + 1, &before);
             }
         }
         self.bytes

@@ -61,13 +61,28 @@ fn as_slices(parts: &[Vec<u8>]) -> Vec<&[u8]> {
     parts.iter().map(Vec::as_slice).collect()
 }
 
+/// The plan, document by document: `0` for a change from the streams, `n + 1`
+/// for `n` bytes carried as they are.
+fn plan(split: &Split) -> Vec<Vec<u64>> {
+    let mut rest = split.plan.as_slice();
+    let (docs, _) = take_uleb(&mut rest).unwrap();
+    let plan = (0..docs)
+        .map(|_| {
+            let (pieces, _) = take_uleb(&mut rest).unwrap();
+            (0..pieces).map(|_| take_uleb(&mut rest).unwrap().0).collect()
+        })
+        .collect();
+    assert!(rest.is_empty());
+    plan
+}
+
 fn changes_split(split: &Split) -> usize {
-    split
-        .plan
-        .iter()
-        .flatten()
-        .filter(|p| **p == Piece::Change)
-        .count()
+    plan(split).iter().flatten().filter(|p| **p == 0).count()
+}
+
+/// A column's stream.
+fn column(split: &Split, spec: u64) -> Vec<u8> {
+    column_streams(&split.columns).unwrap()[&spec].to_vec()
 }
 
 #[test]
@@ -81,9 +96,9 @@ fn a_day_of_changes_comes_back_byte_for_byte() {
         .sum();
     assert_eq!(changes_split(&split), changes);
     assert!(split.whole.is_empty());
-    assert_eq!(join(&split).unwrap(), parts);
+    assert_eq!(join(&split, parts.len()).unwrap(), parts);
     // And Automerge reads them back.
-    for part in join(&split).unwrap() {
+    for part in join(&split, parts.len()).unwrap() {
         let doc = AutoCommit::load(&part).unwrap();
         assert!(doc.get(ROOT, "visits").unwrap().is_some());
     }
@@ -104,7 +119,7 @@ fn notes_with_accents_take_less_metadata() {
         })
         .map(|chunk| declared_meta_length(&chunk))
         .sum();
-    let short_meta = split.columns[&VALUE_META].len();
+    let short_meta = column(&split, VALUE_META).len();
     assert!(
         short_meta * 2 < plain_meta,
         "{short_meta} bytes against {plain_meta}"
@@ -116,16 +131,7 @@ fn declared_meta_length(chunk: &[u8]) -> usize {
     let mut rest = &chunk[FIXED_HEADER + read_uleb(&chunk[FIXED_HEADER..]).unwrap().1..];
     let (deps, _) = take_uleb(&mut rest).unwrap();
     take(&mut rest, deps as usize * HASH_BYTES).unwrap();
-    take_bytes(&mut rest).unwrap();
-    take_uleb(&mut rest).unwrap();
-    take_uleb(&mut rest).unwrap();
-    skip_leb(&mut rest).unwrap();
-    take_bytes(&mut rest).unwrap();
-    let (others, _) = take_uleb(&mut rest).unwrap();
-    for _ in 0..others {
-        take_bytes(&mut rest).unwrap();
-    }
-    column_specs(&mut rest)
+    fields_to_columns(&mut rest)
         .unwrap()
         .into_iter()
         .find(|(spec, _)| *spec == VALUE_META)
@@ -173,47 +179,88 @@ fn what_is_not_a_plain_change_is_carried_as_it_is() {
     let split = split(&as_slices(&parts));
     // The two plain changes that are whole chunks go into the streams; what
     // follows bytes that are no chunk is carried as it is.
+    let whole = |n: usize| n as u64 + 1;
     assert_eq!(
-        split.plan,
+        plan(&split),
         [
-            vec![Piece::Whole(parts[0].len() as u64)],
-            vec![Piece::Whole(parts[1].len() as u64)],
+            vec![whole(parts[0].len())],
+            vec![whole(parts[1].len())],
             vec![],
-            vec![Piece::Whole(20)],
-            vec![Piece::Whole(parts[4].len() as u64)],
-            vec![Piece::Change, Piece::Whole(8 + plain.len() as u64)],
-            vec![Piece::Whole(parts[6].len() as u64)],
+            vec![whole(20)],
+            vec![whole(parts[4].len())],
+            vec![0, whole(8 + plain.len())],
+            vec![whole(parts[6].len())],
         ]
     );
-    assert_eq!(join(&split).unwrap(), parts);
+    assert_eq!(join(&split, parts.len()).unwrap(), parts);
 }
 
 #[test]
 fn damaged_streams_are_clear_errors() {
     let parts = day_of_changes(3);
     let good = split(&as_slices(&parts));
-    let message = |split: &Split| match join(split) {
+    let message = |split: &Split, docs: usize| match join(split, docs) {
         Err(ProtocolError::Malformed(m)) => m,
         other => panic!("{other:?}"),
     };
-    let mut cut = Split { ..clone(&good) };
+    let mut cut = clone(&good);
     cut.head.pop();
-    assert!(message(&cut).contains("damaged"));
+    assert!(message(&cut, 3).contains("damaged"));
     let mut left = clone(&good);
     left.deps.push(0);
-    assert!(message(&left).contains("left after"));
+    assert!(message(&left, 3).contains("left after"));
     let mut missing = clone(&good);
-    missing.columns.remove(&VALUE_RAW);
-    assert!(message(&missing).contains("missing"));
-    let mut more = clone(&good);
-    more.plan[0].push(Piece::Whole(1));
-    assert!(message(&more).contains("cut short"));
-    // A run of a billion billion values of no length, then one character:
-    // refused at once, not expanded.
+    missing.columns = columns_without(&good, VALUE_RAW);
+    assert!(message(&missing, 3).contains("missing"));
+    assert!(message(&good, 4).contains("names 4 documents but carries changes of 3"));
+    let mut longer = clone(&good);
+    longer.plan.push(0);
+    assert!(message(&longer, 3).contains("goes on after"));
+    // Columns out of order, or more than a change can have.
+    let mut disorder = clone(&good);
+    disorder.columns = [columns_without(&good, 1), vec![1, 0]].concat();
+    assert!(message(&disorder, 3).contains("not in order"));
+    let mut many = clone(&good);
+    many.columns = (0..=MAX_COLUMNS as u8 * 2)
+        .flat_map(|spec| [spec | 0x80, 1, 0])
+        .collect();
+    assert!(message(&many, 3).contains("too many"));
+}
+
+#[test]
+fn value_metadata_that_would_expand_is_refused() {
+    // A run of a billion billion values of no length, then one character.
     let mut huge = Rle::default();
     huge.push(1, 1 << 60);
     huge.push(0, 1);
     assert!(full_meta(&huge.finish(), "é".as_bytes(), 10).is_err());
+    // A literal of a million values of no length, where the change says
+    // its metadata takes 100 bytes: refused once past them.
+    let mut literal = Rle::default();
+    for i in 0..1_000_000u64 {
+        literal.push(2 + i % 2, 1);
+    }
+    let literal = literal.finish();
+    assert!(literal.len() > 1_000_000);
+    assert!(matches!(
+        full_meta(&literal, &[], 100),
+        Err(ProtocolError::Malformed(m)) if m.contains("longer than it says")
+    ));
+    // A run of nulls has no place in it.
+    assert!(full_meta(&[0, 5], &[], 2).is_err());
+}
+
+/// The column streams of `split` without the column `spec`.
+fn columns_without(split: &Split, spec: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (s, bytes) in column_streams(&split.columns).unwrap() {
+        if s != spec {
+            write_uleb(&mut out, s);
+            write_uleb(&mut out, bytes.len() as u64);
+            out.extend_from_slice(bytes);
+        }
+    }
+    out
 }
 
 fn clone(split: &Split) -> Split {
@@ -245,7 +292,7 @@ proptest! {
     #[test]
     fn any_parts_come_back_as_they_were(parts in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..200), 0..5)) {
         let split = split(&as_slices(&parts));
-        prop_assert_eq!(join(&split).unwrap(), parts);
+        prop_assert_eq!(join(&split, parts.len()).unwrap(), parts);
     }
 
     #[test]
@@ -255,8 +302,8 @@ proptest! {
         let target = match stream {
             0 => &mut split.head,
             1 => &mut split.deps,
-            2 => split.columns.get_mut(&VALUE_META).unwrap(),
-            _ => split.columns.get_mut(&VALUE_RAW).unwrap(),
+            2 => &mut split.columns,
+            _ => &mut split.plan,
         };
         let i = at.index(target.len());
         if cut {
@@ -264,6 +311,6 @@ proptest! {
         } else {
             target[i] = byte;
         }
-        let _ = join(&split);
+        let _ = join(&split, 2);
     }
 }

@@ -94,11 +94,10 @@ pub fn unpack_changes(plaintext: &[u8], docs: usize) -> Result<Vec<Vec<u8>>, Pro
             "the entry's content unpacks to more than 64 MiB".into(),
         ));
     }
-    let parts = if format == BUNDLE_FORMAT {
-        join(&whole_message::<Split>(&listed)?)?
-    } else {
-        whole_message::<Vec<Vec<u8>>>(&listed)?
-    };
+    if format == BUNDLE_FORMAT {
+        return join(&whole_message::<Split>(&listed)?, docs);
+    }
+    let parts = whole_message::<Vec<Vec<u8>>>(&listed)?;
     if parts.len() != docs {
         return Err(ProtocolError::Malformed(format!(
             "the entry names {docs} documents but carries changes of {}",
