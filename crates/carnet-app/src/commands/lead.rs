@@ -305,20 +305,3 @@ pub(crate) fn visit_types(visitor: &mut impl TypeVisitor) {
     visitor.visit::<CsvFile>();
     visitor.visit::<carnet_device::RetentionReport>();
 }
-
-/// The names of the lead's commands.
-pub const COMMANDS: &[&str] = &[
-    "review_since",
-    "review_mark",
-    "visit_review",
-    "comment_add",
-    "conflicts",
-    "conflict_resolve",
-    "history",
-    "case_as_of",
-    "stats",
-    "export_csv",
-    "report_pdf",
-    "retention",
-    "case_archive",
-];
