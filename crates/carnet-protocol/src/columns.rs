@@ -85,7 +85,17 @@ pub fn split(parts: &[&[u8]]) -> Split {
         while !rest.is_empty() {
             let length = chunk_length(rest).unwrap_or(rest.len());
             let (chunk, after) = rest.split_at(length);
-            match split_change(chunk) {
+            // A change whose columns would take the bundle past the
+            // columns a reader accepts goes as it is.
+            let fits = |one: &OneChange| {
+                let new = one
+                    .columns
+                    .iter()
+                    .filter(|(spec, _)| !columns.contains_key(spec))
+                    .count();
+                (columns.len() + new) as u64 <= MAX_COLUMNS
+            };
+            match split_change(chunk).filter(fits) {
                 Some(one) => {
                     if whole > 0 {
                         pieces.push(whole + 1);
@@ -126,8 +136,8 @@ pub fn split(parts: &[&[u8]]) -> Split {
 /// # Errors
 /// [`ProtocolError::Malformed`] when the plan names another number of
 /// documents, the streams do not hold what the plan says or hold more, or
-/// they rebuild to more than 64 MiB; never panics, and never holds much
-/// more than 64 MiB, whatever the bytes.
+/// they rebuild to more than 64 MiB; never panics, whatever the bytes, and
+/// holds at most about twice that while rebuilding.
 pub fn join(split: &Split, docs: usize) -> Result<Vec<Vec<u8>>, ProtocolError> {
     let cut = || damaged("the plan is cut short");
     let mut plan = split.plan.as_slice();
@@ -153,7 +163,10 @@ pub fn join(split: &Split, docs: usize) -> Result<Vec<Vec<u8>>, ProtocolError> {
             if piece == 0 {
                 streams.change_into(&mut part, budget)?;
             } else {
-                let length = usize::try_from(piece - 1).map_err(|_| damaged("a part is too long"))?;
+                let length = usize::try_from(piece - 1)
+                    .ok()
+                    .filter(|length| part.len() + length <= budget)
+                    .ok_or_else(|| damaged("they rebuild to more than 64 MiB"))?;
                 part.extend_from_slice(take(&mut streams.whole, length)?);
             }
             if part.len() > budget {

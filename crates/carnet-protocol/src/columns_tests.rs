@@ -1,6 +1,8 @@
 use automerge::{ActorId, AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, transaction::Transactable};
 use proptest::prelude::*;
 
+use sha2::{Digest, Sha256};
+
 use super::*;
 
 const NOTES: [&str; 4] = [
@@ -192,6 +194,60 @@ fn what_is_not_a_plain_change_is_carried_as_it_is() {
             vec![whole(parts[6].len())],
         ]
     );
+    assert_eq!(join(&split, parts.len()).unwrap(), parts);
+}
+
+/// `chunk` (a plain change) with `extra` empty columns added to its list.
+fn with_empty_columns(chunk: &[u8], extra: &[u64]) -> Vec<u8> {
+    let (_, used) = read_uleb(&chunk[FIXED_HEADER..]).unwrap();
+    let body = &chunk[FIXED_HEADER + used..];
+    let mut rest = body;
+    let (deps, _) = take_uleb(&mut rest).unwrap();
+    take(&mut rest, deps as usize * HASH_BYTES).unwrap();
+    let specs = fields_to_columns(&mut rest).unwrap();
+    let mut list = Vec::new();
+    write_uleb(&mut list, specs.len() as u64);
+    for (spec, length) in &specs {
+        write_uleb(&mut list, *spec);
+        write_uleb(&mut list, *length as u64);
+    }
+    let list_starts = body.len() - rest.len() - list.len();
+    let mut all: Vec<(u64, usize)> = specs.into_iter().chain(extra.iter().map(|s| (*s, 0))).collect();
+    all.sort_unstable();
+    let mut new_body = body[..list_starts].to_vec();
+    write_uleb(&mut new_body, all.len() as u64);
+    for (spec, length) in all {
+        write_uleb(&mut new_body, spec);
+        write_uleb(&mut new_body, length as u64);
+    }
+    new_body.extend_from_slice(rest);
+    let mut typed = vec![CHANGE];
+    write_uleb(&mut typed, new_body.len() as u64);
+    let hash = Sha256::new()
+        .chain_update(&typed)
+        .chain_update(&new_body)
+        .finalize();
+    [&MAGIC[..], &hash[..4], &typed, &new_body].concat()
+}
+
+#[test]
+fn a_bundle_never_holds_more_columns_than_a_reader_accepts() {
+    // Six changes, each with 12 columns of its own besides Automerge's.
+    let parts: Vec<Vec<u8>> = day_of_changes(6)
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let change = AutoCommit::load(part).unwrap().get_changes(&[])[0]
+                .raw_bytes()
+                .to_vec();
+            let extra: Vec<u64> = (0..12).map(|c| 1_000 + 100 * i as u64 + c).collect();
+            with_empty_columns(&change, &extra)
+        })
+        .collect();
+    let split = split(&as_slices(&parts));
+    assert!(column_streams(&split.columns).unwrap().len() as u64 <= MAX_COLUMNS);
+    let carried = plan(&split).iter().flatten().filter(|p| **p > 0).count();
+    assert!((1..6).contains(&carried), "{:?}", plan(&split));
     assert_eq!(join(&split, parts.len()).unwrap(), parts);
 }
 

@@ -95,7 +95,9 @@ pub fn unpack_changes(plaintext: &[u8], docs: usize) -> Result<Vec<Vec<u8>>, Pro
         ));
     }
     if format == BUNDLE_FORMAT {
-        return join(&whole_message::<Split>(&listed)?, docs);
+        let split = whole_message::<Split>(&listed)?;
+        drop(listed);
+        return join(&split, docs);
     }
     let parts = whole_message::<Vec<Vec<u8>>>(&listed)?;
     if parts.len() != docs {
