@@ -165,7 +165,7 @@ pub fn join(split: &Split, docs: usize) -> Result<Vec<Vec<u8>>, ProtocolError> {
             } else {
                 let length = usize::try_from(piece - 1)
                     .ok()
-                    .filter(|length| part.len() + length <= budget)
+                    .filter(|length| *length <= budget.saturating_sub(part.len()))
                     .ok_or_else(|| damaged("they rebuild to more than 64 MiB"))?;
                 part.extend_from_slice(take(&mut streams.whole, length)?);
             }

@@ -272,6 +272,15 @@ fn damaged_streams_are_clear_errors() {
     let mut longer = clone(&good);
     longer.plan.push(0);
     assert!(message(&longer, 3).contains("goes on after"));
+    // Two bytes, then a piece as long as a number can say.
+    let mut huge = Split {
+        whole: vec![0, 0],
+        ..Split::default()
+    };
+    for n in [1, 2, 3, u64::MAX] {
+        write_uleb(&mut huge.plan, n);
+    }
+    assert!(message(&huge, 1).contains("64 MiB"));
     // Columns out of order, or more than a change can have.
     let mut disorder = clone(&good);
     disorder.columns = [columns_without(&good, 1), vec![1, 0]].concat();
