@@ -49,7 +49,7 @@ const MAX_JOINED_BYTES: usize = 64 * 1024 * 1024;
 /// The chunks of several documents' changes, stream by stream: what an
 /// entry of format 2 holds. Every field is bytes, so decoding one costs no
 /// more memory than the bytes received.
-#[derive(Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Split {
     /// The number of documents, then for each its number of pieces and each
     /// piece: `0` for a change taken from the streams, `n + 1` for `n` bytes

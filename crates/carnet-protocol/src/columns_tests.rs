@@ -59,6 +59,16 @@ fn day_of_changes(files: usize) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// Each change chunk of a document's changes, plain.
+fn change_chunks(part: &[u8]) -> Vec<Vec<u8>> {
+    AutoCommit::load(part)
+        .unwrap()
+        .get_changes(&[])
+        .iter()
+        .map(|c| c.raw_bytes().to_vec())
+        .collect()
+}
+
 fn as_slices(parts: &[Vec<u8>]) -> Vec<&[u8]> {
     parts.iter().map(Vec::as_slice).collect()
 }
@@ -92,15 +102,13 @@ fn a_day_of_changes_comes_back_byte_for_byte() {
     let parts = day_of_changes(12);
     let split = split(&as_slices(&parts));
     // Every change went into the streams, none was carried as it is.
-    let changes: usize = parts
-        .iter()
-        .map(|p| automerge::AutoCommit::load(p).unwrap().get_changes(&[]).len())
-        .sum();
+    let changes: usize = parts.iter().map(|p| change_chunks(p).len()).sum();
     assert_eq!(changes_split(&split), changes);
     assert!(split.whole.is_empty());
-    assert_eq!(join(&split, parts.len()).unwrap(), parts);
+    let joined = join(&split, parts.len()).unwrap();
+    assert_eq!(joined, parts);
     // And Automerge reads them back.
-    for part in join(&split, parts.len()).unwrap() {
+    for part in joined {
         let doc = AutoCommit::load(&part).unwrap();
         assert!(doc.get(ROOT, "visits").unwrap().is_some());
     }
@@ -112,13 +120,7 @@ fn notes_with_accents_take_less_metadata() {
     let split = split(&as_slices(&parts));
     let plain_meta: usize = parts
         .iter()
-        .flat_map(|p| {
-            AutoCommit::load(p)
-                .unwrap()
-                .get_changes(&[])
-                .into_iter()
-                .map(|c| c.raw_bytes().to_vec())
-        })
+        .flat_map(|p| change_chunks(p))
         .map(|chunk| declared_meta_length(&chunk))
         .sum();
     let short_meta = column(&split, VALUE_META).len();
@@ -237,11 +239,9 @@ fn a_bundle_never_holds_more_columns_than_a_reader_accepts() {
         .iter()
         .enumerate()
         .map(|(i, part)| {
-            let change = AutoCommit::load(part).unwrap().get_changes(&[])[0]
-                .raw_bytes()
-                .to_vec();
+            let change = &change_chunks(part)[0];
             let extra: Vec<u64> = (0..12).map(|c| 1_000 + 100 * i as u64 + c).collect();
-            with_empty_columns(&change, &extra)
+            with_empty_columns(change, &extra)
         })
         .collect();
     let split = split(&as_slices(&parts));
@@ -259,17 +259,17 @@ fn damaged_streams_are_clear_errors() {
         Err(ProtocolError::Malformed(m)) => m,
         other => panic!("{other:?}"),
     };
-    let mut cut = clone(&good);
+    let mut cut = good.clone();
     cut.head.pop();
     assert!(message(&cut, 3).contains("damaged"));
-    let mut left = clone(&good);
+    let mut left = good.clone();
     left.deps.push(0);
     assert!(message(&left, 3).contains("left after"));
-    let mut missing = clone(&good);
+    let mut missing = good.clone();
     missing.columns = columns_without(&good, VALUE_RAW);
     assert!(message(&missing, 3).contains("missing"));
     assert!(message(&good, 4).contains("names 4 documents but carries changes of 3"));
-    let mut longer = clone(&good);
+    let mut longer = good.clone();
     longer.plan.push(0);
     assert!(message(&longer, 3).contains("goes on after"));
     // Two bytes, then a piece as long as a number can say.
@@ -282,10 +282,10 @@ fn damaged_streams_are_clear_errors() {
     }
     assert!(message(&huge, 1).contains("64 MiB"));
     // Columns out of order, or more than a change can have.
-    let mut disorder = clone(&good);
+    let mut disorder = good.clone();
     disorder.columns = [columns_without(&good, 1), vec![1, 0]].concat();
     assert!(message(&disorder, 3).contains("not in order"));
-    let mut many = clone(&good);
+    let mut many = good.clone();
     many.columns = (0..=MAX_COLUMNS as u8 * 2)
         .flat_map(|spec| [spec | 0x80, 1, 0])
         .collect();
@@ -326,10 +326,6 @@ fn columns_without(split: &Split, spec: u64) -> Vec<u8> {
         }
     }
     out
-}
-
-fn clone(split: &Split) -> Split {
-    postcard::from_bytes(&postcard::to_allocvec(split).unwrap()).unwrap()
 }
 
 #[test]
