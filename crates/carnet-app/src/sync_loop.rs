@@ -1,7 +1,8 @@
 //! The background sync loop: a thread with its own connection to the
 //! notebook, so a slow or dead network never holds up the screens. It syncs
 //! every minute (sooner when asked), backs off after failures, and keeps the
-//! status line the app frame shows.
+//! status line the app frame shows. Each time it wakes it also checkpoints
+//! the notebook's write-ahead log, so that saves do not have to.
 
 use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -171,6 +172,9 @@ fn run(dir: &Path, receiver: &Receiver<Message>, line: &Shared) {
             wait = EVERY;
             continue;
         };
+        if let Err(e) = device.store().checkpoint() {
+            tracing::warn!("the notebook's log could not be checkpointed: {e}");
+        }
         let Ok(Some(team)) = device.store().team() else {
             set(line, |l| l.state = "no_team".into());
             wait = EVERY;
@@ -205,5 +209,55 @@ fn run(dir: &Path, receiver: &Receiver<Message>, line: &Shared) {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carnet_core::NewPerson;
+    use carnet_store::KdfParams;
+    use std::time::Instant;
+
+    /// The loop, woken with nothing to sync (no team), moves the log the
+    /// screens' saves left into the database file.
+    #[test]
+    fn waking_checkpoints_what_the_screens_saved() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let passphrase = "une phrase de passe";
+        let mut device = Device::init_with(
+            dir.path(),
+            passphrase,
+            "Maëlle",
+            "tablette",
+            KdfParams::INSECURE_FOR_TESTS,
+        )
+        .expect("init");
+        let sync = SyncLoop::start(dir.path());
+        sync.unlocked(Zeroizing::new(passphrase.to_owned()));
+        for i in 0..40 {
+            device
+                .add_person(NewPerson {
+                    name: format!("Personne {i}"),
+                    commune: "Aubusson".into(),
+                    situation: "Suivi pour l'aide au logement et la complémentaire santé. ".repeat(10),
+                    ..NewPerson::default()
+                })
+                .expect("add a person");
+        }
+        let db = dir.path().join("carnet.db");
+        let len = || std::fs::metadata(&db).expect("database file").len();
+        let before = len();
+        sync.sync_now();
+        let start = Instant::now();
+        while len() == before && start.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(
+            len() > before,
+            "the database file did not grow: the log was not checkpointed"
+        );
+        assert_eq!(sync.line().state, "no_team");
+        assert_eq!(device.case_ids().expect("case ids").len(), 40);
     }
 }

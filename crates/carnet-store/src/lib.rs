@@ -29,6 +29,7 @@ pub use fold::fold;
 pub use key::KdfParams;
 pub use store::{
     BrokenCase, COMPACT_AFTER_BYTES, COMPACT_AFTER_CHANGES, CaseSummary, CaseloadFilter, CheckReport,
-    ConflictSummary, DeviceIdentity, DueTask, Received, ReindexReport, Store, StoredCase, StoredParts,
+    Checkpoint, ConflictSummary, DeviceIdentity, DueTask, Received, ReindexReport, Store, StoredCase,
+    StoredParts, WAL_AUTOCHECKPOINT_PAGES,
 };
 pub use team::{OutboxUpdate, OutgoingChange, SyncRecord, TeamDevice, TeamRecord};

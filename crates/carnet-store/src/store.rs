@@ -171,6 +171,16 @@ pub struct StoredParts {
     pub changes: i64,
 }
 
+/// What a checkpoint of the write-ahead log did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// Pages (frames) the log held.
+    pub log_frames: i64,
+    /// Of those, how many are now in the database file. Fewer when another
+    /// connection was reading them; the next checkpoint moves the rest.
+    pub moved_frames: i64,
+}
+
 /// Where a change comes from: made or imported here (queued for the hub
 /// when the device is in a team), or received from the hub.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -275,6 +285,9 @@ fn new_writer(device: DeviceId) -> Writer {
     }
 }
 
+/// The write-ahead log's length, in pages, past which a commit checkpoints it.
+pub const WAL_AUTOCHECKPOINT_PAGES: i64 = 4_000;
+
 fn db_path(dir: &Path) -> PathBuf {
     dir.join("carnet.db")
 }
@@ -296,6 +309,11 @@ fn open_connection(dir: &Path, key: &[u8; 32], create: bool) -> Res<Connection> 
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a commit that returned survives a power cut, not only a crash.
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // A save should not also copy the write-ahead log into the database:
+    // the app's background loop does that while the tablet is idle
+    // ([`Store::checkpoint`]). SQLite still does it in a commit once the log
+    // passes this many pages (16 MB), should that loop not run.
+    conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // A save and a received page use a few dozen statements; the default
     // cache (16) would prepare some of them again every time.
@@ -463,6 +481,22 @@ impl Store {
         } else {
             Err(StoreError::Sqlite(rusqlite::Error::InvalidParameterName(result)))
         }
+    }
+
+    /// Copies what the write-ahead log holds into the database file, so
+    /// that saves need not: the app calls it while idle. It waits for no
+    /// other connection (a passive checkpoint) and changes no data.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`], for example when the disk is full.
+    pub fn checkpoint(&self) -> Res<Checkpoint> {
+        let (log_frames, moved_frames) = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get(1)?, r.get(2)?))
+        })?;
+        Ok(Checkpoint {
+            log_frames,
+            moved_frames,
+        })
     }
 
     /// Stores a case file that is new on this device and indexes it.

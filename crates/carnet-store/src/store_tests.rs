@@ -1214,3 +1214,56 @@ fn the_first_edit_of_an_unchecked_case_file_writes_all_its_rows() {
     b.reindex().unwrap();
     assert_eq!(index_rows(&b, first), rows);
 }
+
+/// Saves leave the write-ahead log to the idle checkpoint: a run of saves
+/// past SQLite's usual threshold (1,000 pages) does not touch the database
+/// file, and [`Store::checkpoint`] then moves the whole log into it.
+#[test]
+fn saves_leave_the_log_to_the_idle_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let pages: i64 = store
+        .conn
+        .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+        .unwrap();
+    assert_eq!(pages, WAL_AUTOCHECKPOINT_PAGES);
+    store.checkpoint().unwrap();
+    let db = dir.path().join("carnet.db");
+    let wal = dir.path().join("carnet.db-wal");
+    // The log: a 32-byte header (the page size at bytes 8..12), then frames
+    // of a 24-byte header and a page.
+    let frames = || {
+        let log = fs::read(&wal).unwrap_or_default();
+        let Some(size) = log.get(8..12) else { return 0 };
+        let page = u64::from(u32::from_be_bytes(size.try_into().unwrap()));
+        (log.len() as u64).saturating_sub(32) / (page + 24)
+    };
+    let db_len = fs::metadata(&db).unwrap().len();
+
+    let note = "Visite à domicile : point sur le dossier de la CAF, l'aide au logement et les rendez-vous. "
+        .repeat(20);
+    let mut saves = 0;
+    while frames() <= 1_200 && saves < 500 {
+        let mut case = add_person(&mut store, &format!("Personne {saves}"), "Aubusson");
+        edit(&mut store, &mut case, visit("2026-05-28T10:00", &note));
+        saves += 1;
+    }
+    assert!(
+        frames() > 1_200,
+        "the log holds {} pages after {saves} saves",
+        frames()
+    );
+    assert_eq!(
+        fs::metadata(&db).unwrap().len(),
+        db_len,
+        "a save checkpointed the log"
+    );
+
+    let done = store.checkpoint().unwrap();
+    assert!(done.log_frames > 1_200, "{done:?}");
+    assert_eq!(done.moved_frames, done.log_frames);
+    assert!(fs::metadata(&db).unwrap().len() > db_len);
+    drop(store);
+    let store = Store::open(dir.path(), PASS).unwrap();
+    assert_eq!(store.caseload(&CaseloadFilter::default()).unwrap().len(), saves);
+}
