@@ -1,8 +1,9 @@
 //! The background sync loop: a thread with its own connection to the
 //! notebook, so a slow or dead network never holds up the screens. It syncs
 //! every minute (sooner when asked), backs off after failures, and keeps the
-//! status line the app frame shows. Each time it wakes it also checkpoints
-//! the notebook's write-ahead log, so that saves do not have to.
+//! status line the app frame shows. Each time it wakes it also does the
+//! notebook's idle work (merging the search index, checkpointing the
+//! write-ahead log), so that saves do not have to.
 
 use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -172,8 +173,8 @@ fn run(dir: &Path, receiver: &Receiver<Message>, line: &Shared) {
             wait = EVERY;
             continue;
         };
-        if let Err(e) = device.store().checkpoint() {
-            tracing::warn!("the notebook's log could not be checkpointed: {e}");
+        if let Err(e) = device.store().tidy() {
+            tracing::warn!("the notebook's idle work failed: {e}");
         }
         let Ok(Some(team)) = device.store().team() else {
             set(line, |l| l.state = "no_team".into());

@@ -58,6 +58,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "index rows taken from snapshots",
         sql: include_str!("migrations/0008_unchecked_rows.sql"),
     },
+    Migration {
+        version: 9,
+        name: "full-text merges while idle",
+        sql: include_str!("migrations/0009_search_merges_when_idle.sql"),
+    },
 ];
 
 /// The schema version this code brings a database to.
@@ -96,7 +101,7 @@ mod tests {
     fn migrations_are_numbered_in_order_and_apply_to_an_empty_database() {
         // In order, each once.
         let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
-        assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
         let version: i64 = conn
@@ -124,6 +129,7 @@ mod tests {
             (6, 1_691_852_236_372_377_432),
             (7, 17_158_427_157_440_789_154),
             (8, 23_811_749_419_037_338),
+            (9, 10_509_514_529_002_591_135),
         ];
         fn fnv1a(text: &str) -> u64 {
             text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {

@@ -181,6 +181,15 @@ pub struct Checkpoint {
     pub moved_frames: i64,
 }
 
+/// What [`Store::tidy`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tidied {
+    /// Steps of merging the full-text index's segments that found work.
+    pub merge_steps: u32,
+    /// The checkpoint of the log that followed.
+    pub checkpoint: Checkpoint,
+}
+
 /// Where a change comes from: made or imported here (queued for the hub
 /// when the device is in a team), or received from the hub.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -287,6 +296,11 @@ fn new_writer(device: DeviceId) -> Writer {
 
 /// The write-ahead log's length, in pages, past which a commit checkpoints it.
 pub const WAL_AUTOCHECKPOINT_PAGES: i64 = 4_000;
+
+/// Pages of full-text merging per step of [`Store::tidy`], and steps at most
+/// per call: each step is a short write transaction, so a save waits little.
+const MERGE_PAGES: i64 = 64;
+const MERGE_STEPS: u32 = 32;
 
 fn db_path(dir: &Path) -> PathBuf {
     dir.join("carnet.db")
@@ -483,9 +497,36 @@ impl Store {
         }
     }
 
-    /// Copies what the write-ahead log holds into the database file, so
-    /// that saves need not: the app calls it while idle. It waits for no
-    /// other connection (a passive checkpoint) and changes no data.
+    /// Does the work the app leaves for idle time, so that saves need not:
+    /// merges the full-text index's segments (a few steps of bounded work,
+    /// each its own short transaction), then checkpoints the write-ahead
+    /// log. Changes no data.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`], for example when the disk is full.
+    pub fn tidy(&self) -> Res<Tidied> {
+        let mut merge_steps = 0;
+        while merge_steps < MERGE_STEPS {
+            let before = self.conn.total_changes();
+            self.conn.execute(
+                "INSERT INTO search (search, rank) VALUES ('merge', ?1)",
+                [MERGE_PAGES],
+            )?;
+            // FTS5 counts one change for the command itself; more means it merged.
+            if self.conn.total_changes() - before < 2 {
+                break;
+            }
+            merge_steps += 1;
+        }
+        Ok(Tidied {
+            merge_steps,
+            checkpoint: self.checkpoint()?,
+        })
+    }
+
+    /// Copies what the write-ahead log holds into the database file. It
+    /// waits for no other connection (a passive checkpoint) and changes no
+    /// data.
     ///
     /// # Errors
     /// [`StoreError::Sqlite`], for example when the disk is full.

@@ -1267,3 +1267,34 @@ fn saves_leave_the_log_to_the_idle_checkpoint() {
     let store = Store::open(dir.path(), PASS).unwrap();
     assert_eq!(store.caseload(&CaseloadFilter::default()).unwrap().len(), saves);
 }
+
+/// A save leaves the full-text index's segments to the idle work, which
+/// merges them and leaves every row findable.
+#[test]
+fn the_idle_work_merges_the_search_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path(), "Anne");
+    let automerge: i64 = store
+        .conn
+        .query_row("SELECT v FROM search_config WHERE k = 'automerge'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(automerge, 0);
+    for i in 0..40 {
+        let mut case = add_person(&mut store, &format!("Personne {i}"), "Aubusson");
+        edit(
+            &mut store,
+            &mut case,
+            visit("2026-05-28T10:00", "Point sur le chauffage et la facture."),
+        );
+    }
+    let first = store.tidy().unwrap();
+    assert!(first.merge_steps > 0, "{first:?}");
+    assert_eq!(first.checkpoint.moved_frames, first.checkpoint.log_frames);
+    let again = store.tidy().unwrap();
+    assert_eq!(again.merge_steps, 0, "{again:?}");
+    assert_eq!(store.search("chauffage", 100).unwrap().len(), 40);
+    assert_eq!(store.search("Aubusson", 100).unwrap().len(), 40);
+    store.integrity_check().unwrap();
+}
