@@ -6,7 +6,7 @@
 
 use std::fmt;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use carnet_core::{CaseId, NewPerson};
@@ -223,7 +223,7 @@ pub fn run(notebook: &DemoNotebook, params: &CaseloadParams) -> Res<CaseloadRepo
     for _ in 0..params.heavy_visits {
         let visit = next_visit();
         save_growing.time(|| device.add_visit(&heavy_ref, visit))?;
-        idle_work.time(|| device.store().tidy())?;
+        idle_work.time(|| device.store().tidy(Duration::ZERO))?;
     }
     drop(device);
 
@@ -267,7 +267,7 @@ pub fn run(notebook: &DemoNotebook, params: &CaseloadParams) -> Res<CaseloadRepo
     for _ in 0..params.heavy_saves {
         let visit = next_visit();
         save_heavy.time(|| device.add_visit(&heavy_ref, visit))?;
-        idle_work.time(|| device.store().tidy())?;
+        idle_work.time(|| device.store().tidy(Duration::ZERO))?;
     }
     let mut ordinary: Vec<CaseId> = device.case_ids()?.into_iter().filter(|id| *id != heavy).collect();
     ordinary.shuffle(&mut ChaCha8Rng::seed_from_u64(notebook.seed()));
@@ -279,12 +279,12 @@ pub fn run(notebook: &DemoNotebook, params: &CaseloadParams) -> Res<CaseloadRepo
             let (case, visit) = (id.to_string(), next_visit());
             device.show(&case)?;
             save_ordinary.time(|| device.add_visit(&case, visit))?;
-            idle_work.time(|| device.store().tidy())?;
+            idle_work.time(|| device.store().tidy(Duration::ZERO))?;
         }
         if let Some(id) = cases.next() {
             let (case, visit) = (id.to_string(), next_visit());
             save_ordinary_unopened.time(|| device.add_visit(&case, visit))?;
-            idle_work.time(|| device.store().tidy())?;
+            idle_work.time(|| device.store().tidy(Duration::ZERO))?;
         }
     }
     let peak_memory_bytes = peak_memory();

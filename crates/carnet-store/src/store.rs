@@ -297,9 +297,10 @@ fn new_writer(device: DeviceId) -> Writer {
 /// The write-ahead log's length, in pages, past which a commit checkpoints it.
 pub const WAL_AUTOCHECKPOINT_PAGES: i64 = 4_000;
 
-/// Pages of full-text merging per step of [`Store::tidy`], and steps at most
-/// per call: each step is a short write transaction, so a save waits little.
+/// Pages of full-text merging per step of [`Store::tidy`]: each step is one
+/// short write transaction.
 const MERGE_PAGES: i64 = 64;
+/// Steps of [`Store::tidy`] at most per call.
 const MERGE_STEPS: u32 = 32;
 
 fn db_path(dir: &Path) -> PathBuf {
@@ -497,16 +498,23 @@ impl Store {
         }
     }
 
-    /// Does the work the app leaves for idle time, so that saves need not:
-    /// merges the full-text index's segments (a few steps of bounded work,
-    /// each its own short transaction), then checkpoints the write-ahead
-    /// log. Changes no data.
+    /// Does the work the app leaves out of saves: merges the full-text
+    /// index's segments (a few steps of bounded work, each its own short
+    /// transaction), then checkpoints the write-ahead log. Changes no data.
+    ///
+    /// `pause` is slept between two steps. Another connection waiting to
+    /// save retries at least every 100 ms (SQLite's busy handler), so with a
+    /// pause of 100 ms it gets in after one step instead of waiting for the
+    /// whole run.
     ///
     /// # Errors
     /// [`StoreError::Sqlite`], for example when the disk is full.
-    pub fn tidy(&self) -> Res<Tidied> {
+    pub fn tidy(&self, pause: std::time::Duration) -> Res<Tidied> {
         let mut merge_steps = 0;
         while merge_steps < MERGE_STEPS {
+            if merge_steps > 0 && !pause.is_zero() {
+                std::thread::sleep(pause);
+            }
             let before = self.conn.total_changes();
             self.conn.execute(
                 "INSERT INTO search (search, rank) VALUES ('merge', ?1)",
