@@ -174,8 +174,8 @@ pub struct CaseloadReport {
     /// does): the save reads the document too.
     pub save_ordinary_unopened: Summary,
     /// The idle work after each of those saves (merging the search index,
-    /// checkpointing the log), as the app does it while idle; not part of
-    /// the saves' times.
+    /// checkpointing the log), as the app's background loop does it between
+    /// saves; not part of the saves' times.
     pub idle_work: Summary,
     /// Sizes.
     pub sizes: Sizes,
@@ -215,9 +215,9 @@ pub fn run(notebook: &DemoNotebook, params: &CaseloadParams) -> Res<CaseloadRepo
         })?
         .id;
     let heavy_ref = heavy.to_string();
-    // The app merges the search index and checkpoints the notebook's log
-    // while the tablet is idle between saves (its background loop does);
-    // so does the run, untimed in the save and timed on its own.
+    // The app's background loop merges the search index and checkpoints
+    // the notebook's log between saves; so does the run, untimed in the
+    // save and timed on its own.
     let mut idle_work = Samples::new();
     let mut save_growing = Samples::new();
     for _ in 0..params.heavy_visits {

@@ -60,7 +60,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 9,
-        name: "full-text merges while idle",
+        name: "full-text merges in the background",
         sql: include_str!("migrations/0009_search_merges_when_idle.sql"),
     },
 ];
@@ -129,7 +129,7 @@ mod tests {
             (6, 1_691_852_236_372_377_432),
             (7, 17_158_427_157_440_789_154),
             (8, 23_811_749_419_037_338),
-            (9, 10_509_514_529_002_591_135),
+            (9, 15_957_302_230_190_756_654),
         ];
         fn fnv1a(text: &str) -> u64 {
             text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {

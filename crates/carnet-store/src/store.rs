@@ -325,9 +325,9 @@ fn open_connection(dir: &Path, key: &[u8; 32], create: bool) -> Res<Connection> 
     // FULL: a commit that returned survives a power cut, not only a crash.
     conn.pragma_update(None, "synchronous", "FULL")?;
     // A save should not also copy the write-ahead log into the database:
-    // the app's background loop does that while the tablet is idle
-    // ([`Store::checkpoint`]). SQLite still does it in a commit once the log
-    // passes this many pages (16 MB), should that loop not run.
+    // the app's background loop does that between saves ([`Store::tidy`]).
+    // SQLite still does it in a commit once the log passes this many pages
+    // (16 MB), should that loop not run.
     conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // A save and a received page use a few dozen statements; the default
