@@ -30,6 +30,6 @@ pub use key::KdfParams;
 pub use store::{
     BrokenCase, COMPACT_AFTER_BYTES, COMPACT_AFTER_CHANGES, CaseSummary, CaseloadFilter, CheckReport,
     Checkpoint, ConflictSummary, DeviceIdentity, DueTask, Received, ReindexReport, Store, StoredCase,
-    StoredParts, Tidied, WAL_AUTOCHECKPOINT_PAGES,
+    StoredParts, Tidied,
 };
 pub use team::{OutboxUpdate, OutgoingChange, SyncRecord, TeamDevice, TeamRecord};

@@ -295,7 +295,7 @@ fn new_writer(device: DeviceId) -> Writer {
 }
 
 /// The write-ahead log's length, in pages, past which a commit checkpoints it.
-pub const WAL_AUTOCHECKPOINT_PAGES: i64 = 4_000;
+pub(crate) const WAL_AUTOCHECKPOINT_PAGES: i64 = 4_000;
 
 /// Pages of full-text merging per step of [`Store::tidy`]: each step is one
 /// short write transaction.
